@@ -1,0 +1,46 @@
+/**
+ * CSRF protection for the library's POST routes (logout, account creation): a per-session
+ * synchronizer token, compared in constant time, plus a refusal of requests a browser marks as
+ * cross-site (Fetch Metadata) or whose Origin is not the app's.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import { MojeIdError } from './errors.js';
+
+const SESSION_KEY = 'mojeid:csrf';
+
+function sessionOf(req: Request): Record<string, unknown> {
+  const session = (req as unknown as { session?: Record<string, unknown> }).session;
+  if (!session) throw new MojeIdError('session_missing', 'req.session is missing: mount express-session before the mojeID routes', { status: 500 });
+  return session;
+}
+
+/** The session's CSRF token, created on first use. Put it in forms as `_csrf`. */
+export function csrfToken(req: Request): string {
+  const session = sessionOf(req);
+  const existing = session[SESSION_KEY];
+  if (typeof existing === 'string' && existing.length === 43) return existing;
+  const token = randomBytes(32).toString('base64url');
+  session[SESSION_KEY] = token;
+  return token;
+}
+
+/** Throws `csrf_failed` unless the request carries this session's token and is not cross-site. */
+export function verifyCsrf(req: Request, expectedOrigin: string): void {
+  const site = req.get('sec-fetch-site');
+  if (site === 'cross-site') throw new MojeIdError('csrf_failed', 'cross-site request refused (Sec-Fetch-Site)', { status: 403 });
+  const origin = req.get('origin');
+  if (origin !== undefined && origin !== 'null' && origin !== expectedOrigin) {
+    throw new MojeIdError('csrf_failed', 'request from another origin refused', { status: 403 });
+  }
+  if (origin === 'null') throw new MojeIdError('csrf_failed', 'request from an opaque origin refused', { status: 403 });
+  const body = req.body as Record<string, unknown> | undefined;
+  const sent = (typeof body?.['_csrf'] === 'string' ? body['_csrf'] : undefined) ?? req.get('x-csrf-token');
+  const expected = sessionOf(req)[SESSION_KEY];
+  if (typeof sent !== 'string' || typeof expected !== 'string') {
+    throw new MojeIdError('csrf_failed', 'missing CSRF token', { status: 403 });
+  }
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new MojeIdError('csrf_failed', 'wrong CSRF token', { status: 403 });
+}

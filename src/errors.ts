@@ -1,0 +1,138 @@
+/**
+ * Every failure the library reports is a `MojeIdError` with a stable `code`, meant for programs
+ * (branch on `err.code`, never on the message). Messages are for developers and logs: they never
+ * contain tokens, secrets or personal data. What a person sees comes from `views/messages.ts`,
+ * keyed by the same code.
+ */
+
+export type MojeIdErrorCode =
+  | 'invalid_configuration'
+  | 'session_missing'
+  | 'provider_unavailable'
+  | 'access_denied'
+  | 'login_required'
+  | 'unauthorized_client'
+  | 'provider_error'
+  | 'invalid_callback'
+  | 'state_mismatch'
+  | 'token_validation_failed'
+  | 'userinfo_failed'
+  | 'insufficient_assurance'
+  | 'missing_required_claims'
+  | 'account_not_accepted'
+  | 'csrf_failed'
+  | 'verify_failed';
+
+export interface MojeIdErrorOptions {
+  /** HTTP status the library's own pages answer with. */
+  status?: number;
+  cause?: unknown;
+}
+
+export class MojeIdError extends Error {
+  readonly code: MojeIdErrorCode;
+  readonly status: number;
+
+  constructor(code: MojeIdErrorCode, message: string, options: MojeIdErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.status = options.status ?? 400;
+  }
+}
+
+export interface ConfigurationIssue {
+  /** The option name, e.g. `clientId`. */
+  readonly option: string;
+  /** The environment variable that sets it, e.g. `MOJEID_CLIENT_ID`. */
+  readonly variable: string;
+  /** What is wrong and what is expected, without echoing secret values. */
+  readonly message: string;
+}
+
+/** Thrown at start-up; lists every problem at once so one restart fixes them all. */
+export class ConfigurationError extends MojeIdError {
+  readonly issues: readonly ConfigurationIssue[];
+
+  constructor(issues: readonly ConfigurationIssue[]) {
+    const lines = issues.map((i) => `  - ${i.variable} (option ${i.option}): ${i.message}`);
+    super('invalid_configuration', `mojeID configuration is invalid:\n${lines.join('\n')}`, { status: 500 });
+    this.issues = issues;
+  }
+}
+
+/** mojeID (or the configured issuer) could not be reached or answered nonsense; retried later. */
+export class ProviderUnavailableError extends MojeIdError {
+  constructor(message: string, cause?: unknown) {
+    super('provider_unavailable', message, { status: 503, cause });
+  }
+}
+
+/**
+ * The provider answered the authorization request with an error (Appendix 6.6 and OIDC Core
+ * §3.1.2.6). `providerError` is the OAuth `error` value as received.
+ */
+export class AuthorizationError extends MojeIdError {
+  readonly providerError: string;
+
+  constructor(code: MojeIdErrorCode, providerError: string, message: string, cause?: unknown) {
+    super(code, message, { status: code === 'unauthorized_client' ? 502 : 401, cause });
+    this.providerError = providerError;
+  }
+}
+
+/** The callback request itself is unusable: malformed, unknown or reused state, replay. */
+export class CallbackError extends MojeIdError {
+  constructor(code: 'invalid_callback' | 'state_mismatch', message: string, cause?: unknown) {
+    super(code, message, { status: 400, cause });
+  }
+}
+
+/** A token or UserInfo response failed validation: never trust any of its content. */
+export class ResponseValidationError extends MojeIdError {
+  constructor(code: 'token_validation_failed' | 'userinfo_failed', message: string, cause?: unknown) {
+    super(code, message, { status: 502, cause });
+  }
+}
+
+/** §5.1.12: the ID token's `acr` does not reach the eIDAS level the app asked for. */
+export class AssuranceLevelError extends MojeIdError {
+  readonly requested: string;
+  readonly received: string | undefined;
+
+  constructor(requested: string, received: string | undefined) {
+    super(
+      'insufficient_assurance',
+      `the ID token's acr (${received === undefined ? 'absent' : JSON.stringify(received)}) does not satisfy the requested level ${requested}`,
+      { status: 403 },
+    );
+    this.requested = requested;
+    this.received = received;
+  }
+}
+
+/** Appendix 7 point 4: the user withheld data the app marked essential. */
+export class MissingClaimsError extends MojeIdError {
+  readonly claims: readonly string[];
+
+  constructor(claims: readonly string[]) {
+    super('missing_required_claims', `required claims were not released: ${claims.join(', ')}`, { status: 403 });
+    this.claims = claims;
+  }
+}
+
+export type AccountRequirement = 'validated' | 'adult' | 'nia';
+
+/** login-response-processing.txt: the app accepts only validated / adult / NIA-verified accounts. */
+export class AccountNotAcceptedError extends MojeIdError {
+  readonly unmet: readonly AccountRequirement[];
+
+  constructor(unmet: readonly AccountRequirement[]) {
+    super('account_not_accepted', `the mojeID account does not meet: ${unmet.join(', ')}`, { status: 403 });
+    this.unmet = unmet;
+  }
+}
+
+export function isMojeIdError(value: unknown): value is MojeIdError {
+  return value instanceof MojeIdError;
+}

@@ -1,0 +1,74 @@
+/**
+ * Logins started but not finished, kept in the browser's session (express-session). Several may be
+ * pending at once (two tabs), each bound to its own state, nonce and PKCE verifier; the list is
+ * capped and entries expire, so a flood of abandoned starts cannot grow a session without bound.
+ * An entry is removed when its callback arrives, whatever the outcome: a state is good for one try.
+ */
+import type { Request } from 'express';
+import type { AssuranceLevel } from './config.js';
+import { MojeIdError } from './errors.js';
+
+export interface PendingLogin {
+  readonly state: string;
+  readonly nonce: string;
+  readonly codeVerifier?: string;
+  readonly returnTo: string;
+  readonly maxAge?: number;
+  readonly acrLevel?: AssuranceLevel;
+  /** Epoch milliseconds. */
+  readonly createdAt: number;
+}
+
+const SESSION_KEY = 'mojeid:pending';
+
+type SessionBag = Record<string, unknown> & { regenerate?: unknown };
+
+function sessionOf(req: Request): SessionBag {
+  const session = (req as unknown as { session?: SessionBag }).session;
+  if (!session || typeof session !== 'object') {
+    throw new MojeIdError(
+      'session_missing',
+      'req.session is missing: mount express-session (or another session middleware) before the mojeID routes and passport.session()',
+      { status: 500 },
+    );
+  }
+  return session;
+}
+
+function isPendingLogin(value: unknown): value is PendingLogin {
+  const v = value as Partial<PendingLogin> | null;
+  return !!v && typeof v.state === 'string' && typeof v.nonce === 'string' && typeof v.returnTo === 'string' && typeof v.createdAt === 'number';
+}
+
+/** The unexpired entries; anything malformed (a tampered store) is dropped, not trusted. */
+export function readPendingLogins(req: Request, ttlSeconds: number, now = Date.now()): PendingLogin[] {
+  const stored = sessionOf(req)[SESSION_KEY];
+  if (!Array.isArray(stored)) return [];
+  return stored.filter(isPendingLogin).filter((p) => now - p.createdAt < ttlSeconds * 1000);
+}
+
+export function writePendingLogins(req: Request, logins: readonly PendingLogin[]): void {
+  const session = sessionOf(req);
+  if (logins.length) session[SESSION_KEY] = logins;
+  else delete session[SESSION_KEY];
+}
+
+/** Adds a login, dropping the oldest beyond `max`. Throws `session_missing` without a session. */
+export function addPendingLogin(req: Request, login: PendingLogin, max: number, ttlSeconds: number): void {
+  const logins = readPendingLogins(req, ttlSeconds, login.createdAt);
+  logins.push(login);
+  writePendingLogins(req, logins.slice(-max));
+}
+
+/** Removes and returns the entry for `state`, if one is pending. */
+export function takePendingLogin(req: Request, state: string, ttlSeconds: number): PendingLogin | undefined {
+  const logins = readPendingLogins(req, ttlSeconds);
+  const index = logins.findIndex((p) => p.state === state);
+  if (index < 0) {
+    writePendingLogins(req, logins);
+    return undefined;
+  }
+  const [login] = logins.splice(index, 1);
+  writePendingLogins(req, logins);
+  return login;
+}

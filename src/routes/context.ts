@@ -1,0 +1,63 @@
+/**
+ * What every route part shares: the validated config, the strategy's name and Passport instance,
+ * the app's hooks, and helpers to render the library's pages in the request's language.
+ */
+import type { Request, Response } from 'express';
+import type { PassportStatic } from 'passport';
+import type { MojeIdConfig } from '../config.js';
+import type { MojeIdError } from '../errors.js';
+import { negotiateLocale, type Locale } from '../views/messages.js';
+
+/** Log lines carry a code and a secret-free message; never tokens, claims or stack traces. */
+export interface MojeIdLogger {
+  warn(message: string, fields: Readonly<Record<string, string | number | undefined>>): void;
+}
+
+export interface MojeIdHooks {
+  /** Every failed login or refused request, after it is logged and before the error page. */
+  onError?: (error: MojeIdError, req: Request) => void;
+  /** Replace the library's error page: render your own and return `true`. */
+  renderError?: (error: MojeIdError, req: Request, res: Response) => boolean;
+}
+
+export interface RouteContext {
+  readonly config: MojeIdConfig;
+  readonly strategyName: string;
+  readonly passport: PassportStatic;
+  readonly hooks: MojeIdHooks;
+  readonly logger: MojeIdLogger;
+  /** Paths under the mount point (`/auth/mojeid/login` …), as links on our pages. */
+  readonly paths: Readonly<{ loginPage: string; login: string; callback: string; logout: string; stylesheet: string }>;
+}
+
+export const consoleLogger: MojeIdLogger = {
+  warn(message, fields) {
+    const detail = Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ');
+    console.warn(`[mojeid] ${message}${detail ? ` ${detail}` : ''}`);
+  },
+};
+
+export function pathsFor(mountPath: string): RouteContext['paths'] {
+  return {
+    loginPage: mountPath || '/',
+    login: `${mountPath}/login`,
+    callback: `${mountPath}/callback`,
+    logout: `${mountPath}/logout`,
+    stylesheet: `${mountPath}/assets/mojeid.css`,
+  };
+}
+
+export function localeFor(ctx: RouteContext, req: Request): Locale {
+  const lang = req.query['lang'];
+  if (lang === 'cs' || lang === 'en') return lang;
+  if (ctx.config.locale !== 'auto') return ctx.config.locale;
+  return negotiateLocale(req.get('accept-language'));
+}
+
+/** `<login>?returnTo=…`, with `returnTo` only when it is not the default. */
+export function loginUrl(ctx: RouteContext, returnTo: string): string {
+  return returnTo === '/' ? ctx.paths.login : `${ctx.paths.login}?returnTo=${encodeURIComponent(returnTo)}`;
+}

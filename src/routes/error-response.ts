@@ -1,0 +1,50 @@
+/**
+ * Every failure ends here: logged once (code and message, no secrets), reported to the app's
+ * `onError` hook, then answered with an error page (or JSON for API clients) with a retry link.
+ */
+import type { Request, Response } from 'express';
+import { MissingClaimsError, MojeIdError } from '../errors.js';
+import { errorPage } from '../views/pages.js';
+import { localeFor, loginUrl, type RouteContext } from './context.js';
+
+const NOT_RETRYABLE = new Set(['invalid_configuration', 'session_missing', 'unauthorized_client']);
+
+export function toMojeIdError(error: unknown): MojeIdError {
+  if (error instanceof MojeIdError) return error;
+  // Body-parser and other middleware errors carry a status; anything else is our fault.
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return new MojeIdError('invalid_callback', 'malformed request', { status });
+  return new MojeIdError('verify_failed', 'unexpected error while handling a mojeID request', { status: 500, cause: error });
+}
+
+export function sendError(ctx: RouteContext, req: Request, res: Response, failure: unknown, returnTo = '/'): void {
+  const error = toMojeIdError(failure);
+  ctx.logger.warn(`${error.code}: ${error.message}`, { status: error.status, path: req.path });
+  try {
+    ctx.hooks.onError?.(error, req);
+  } catch {
+    // A faulty hook must not turn a clean error page into a crash.
+  }
+  if (res.headersSent) return;
+  if (ctx.hooks.renderError?.(error, req, res)) return;
+  res.status(error.status);
+  res.set('Cache-Control', 'no-store');
+  if (req.accepts(['html', 'json']) === 'json') {
+    res.json({ error: error.code, ...(error instanceof MissingClaimsError ? { claims: error.claims } : {}) });
+    return;
+  }
+  const locale = localeFor(ctx, req);
+  const authenticated = typeof req.isAuthenticated === 'function' && req.isAuthenticated();
+  res.type('html').send(
+    errorPage({
+      locale,
+      title: 'mojeID',
+      stylesheetUrl: ctx.paths.stylesheet,
+      error,
+      homeUrl: '/',
+      ...(NOT_RETRYABLE.has(error.code) ? {} : { retryUrl: loginUrl(ctx, returnTo) }),
+      ...(authenticated && error.code === 'state_mismatch' ? { continueUrl: returnTo } : {}),
+      ...(error instanceof MissingClaimsError ? { missingClaims: error.claims } : {}),
+    }),
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * `mojeid()`: one call that mounts every part under `mountPath` (default `/auth/mojeid`):
+ *
+ *   GET  /auth/mojeid            login page (button, "Why mojeID", "Create mojeID account")
+ *   GET  /auth/mojeid/login      start the login
+ *   GET  /auth/mojeid/callback   finish it
+ *   POST /auth/mojeid/logout     log out (CSRF-protected), then offer mojeID's logout page
+ *
+ * Each part is also on the returned router as its own Router (`router.parts.callback` …) for apps
+ * that mount them one by one. The app mounts express-session and `passport.session()` first.
+ */
+import { Router, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import defaultPassport, { type PassportStatic } from 'passport';
+import type { MojeIdConfig } from '../config.js';
+import type { MojeIdProfile } from '../profile.js';
+import {
+  MojeIdStrategy,
+  type MojeIdStrategyOptions,
+  type VerifyCallback,
+  type VerifyFunction,
+  type VerifyFunctionWithRequest,
+} from '../strategy.js';
+import { assetsRouter } from './assets.js';
+import { callbackRouter } from './callback.js';
+import { consoleLogger, pathsFor, type MojeIdHooks, type MojeIdLogger, type RouteContext } from './context.js';
+import { loginRouter } from './login.js';
+import { loginPageRouter } from './login-page.js';
+import { logoutRouter } from './logout.js';
+
+interface RouterOptionsBase extends Omit<MojeIdStrategyOptions, 'passReqToCallback'>, MojeIdHooks {
+  /** Use an existing strategy instead of creating one from these options. */
+  strategy?: MojeIdStrategy;
+  /** The Passport instance to register the strategy with. Default: the `passport` module. */
+  passport?: PassportStatic;
+  logger?: MojeIdLogger;
+}
+
+/**
+ * `verify` is Passport's verify callback: find or create the local user for this mojeID identity.
+ * Default: the user is `defaultUser(profile)` (no tokens, safe to keep in the session). With
+ * `passReqToCallback: true` it receives `req` first.
+ */
+export type MojeIdRouterOptions = RouterOptionsBase &
+  ({ passReqToCallback?: false; verify?: VerifyFunction } | { passReqToCallback: true; verify: VerifyFunctionWithRequest });
+
+export interface MojeIdRouter extends Router {
+  readonly strategy: MojeIdStrategy;
+  readonly config: MojeIdConfig;
+  readonly parts: Readonly<{ loginPage: Router; login: Router; callback: Router; logout: Router; assets: Router }>;
+}
+
+/** What the default verify stores: the identity and normalised claims, never tokens. */
+export interface MojeIdSessionUser {
+  provider: 'mojeid';
+  id: string;
+  displayName: string | undefined;
+  email: string | undefined;
+  claims: MojeIdProfile['claims'];
+}
+
+export function defaultUser(profile: MojeIdProfile): MojeIdSessionUser {
+  return { provider: 'mojeid', id: profile.id, displayName: profile.displayName, email: profile.emails[0]?.value, claims: profile.claims };
+}
+
+const defaultVerify: VerifyFunction = (profile: MojeIdProfile, done: VerifyCallback) => done(null, defaultUser(profile) as Express.User);
+
+/** Security headers for the library's own pages; `frame-ancestors 'none'` against clickjacking. */
+export function pageSecurityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+}
+
+export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
+  const { verify, strategy: givenStrategy, passport = defaultPassport, logger = consoleLogger, onError, renderError, ...strategyOptions } = options;
+  const strategy =
+    givenStrategy ??
+    new MojeIdStrategy(
+      strategyOptions as MojeIdStrategyOptions & { passReqToCallback: true },
+      (verify ?? defaultVerify) as VerifyFunctionWithRequest,
+    );
+  passport.use(strategy.name, strategy);
+  const config = strategy.config;
+  const ctx: RouteContext = {
+    config,
+    strategyName: strategy.name,
+    passport,
+    hooks: { ...(onError ? { onError } : {}), ...(renderError ? { renderError } : {}) },
+    logger,
+    paths: pathsFor(config.mountPath),
+  };
+  const parts = {
+    loginPage: loginPageRouter(ctx),
+    login: loginRouter(ctx),
+    callback: callbackRouter(ctx),
+    logout: logoutRouter(ctx),
+    assets: assetsRouter(),
+  };
+  const inner = Router();
+  inner.use(pageSecurityHeaders());
+  for (const part of Object.values(parts)) inner.use(part);
+  const router = Router() as Router & { strategy?: MojeIdStrategy; config?: MojeIdConfig; parts?: typeof parts };
+  router.use(config.mountPath || '/', inner);
+  Object.defineProperties(router, {
+    strategy: { value: strategy, enumerable: true },
+    config: { value: config, enumerable: true },
+    parts: { value: Object.freeze(parts), enumerable: true },
+  });
+  return router as MojeIdRouter;
+}

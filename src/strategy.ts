@@ -1,0 +1,337 @@
+/**
+ * `MojeIdStrategy`: Passport's strategy contract around openid-client's authorization-code flow.
+ *
+ * openid-client ships a Passport strategy, but it keeps one pending login per session (a second tab
+ * overwrites the first) and cannot check `acr`, essential claims or mojeID's account flags; this
+ * strategy uses openid-client's functions directly for those reasons. What it checks, in order:
+ * the callback is well-formed and its `state` belongs to a login this session started (one use);
+ * `iss` in the response (RFC 9207), the code exchange with PKCE, the ID token (signature, iss, aud,
+ * azp, exp, iat, nonce, auth_time against max_age), the eIDAS `acr` (§5.1.12), the UserInfo `sub`
+ * against the ID token (§5.1.10), essential claims (Appendix 7 point 4) and account flags.
+ */
+import type { Request } from 'express';
+import type passport from 'passport';
+import * as oidc from 'openid-client';
+import { normaliseClaims } from './claims/normalise.js';
+import {
+  ACCOUNT_REQUIREMENT_CLAIMS,
+  ASSURANCE_LEVEL_URIS,
+  acrSatisfies,
+  isSafeRelativePath,
+  parseAssuranceLevel,
+  resolveConfig,
+  type AssuranceLevel,
+  type MojeIdConfig,
+  type MojeIdOptions,
+} from './config.js';
+import { mapAuthorizationResponseError, mapCodeGrantError, mapUserInfoError } from './error-mapping.js';
+import {
+  AccountNotAcceptedError,
+  AssuranceLevelError,
+  CallbackError,
+  MissingClaimsError,
+  MojeIdError,
+  type AccountRequirement,
+} from './errors.js';
+import { addPendingLogin, takePendingLogin } from './pending-logins.js';
+import { buildProfile, mergeClaims, type MojeIdProfile } from './profile.js';
+import { ProviderClient } from './provider.js';
+
+export type VerifyCallback = (error: unknown, user?: Express.User | false, info?: object) => void;
+/**
+ * Passport's contract: call `done(null, user)`, `done(null, false, info)` or `done(err)`. An async
+ * function may instead resolve with the user (or `false`); a rejection is an error.
+ */
+export type VerifyFunction = (profile: MojeIdProfile, done: VerifyCallback) => unknown;
+export type VerifyFunctionWithRequest = (req: Request, profile: MojeIdProfile, done: VerifyCallback) => unknown;
+
+export interface MojeIdStrategyOptions extends MojeIdOptions {
+  /** Strategy name for `passport.authenticate(name)`. Default `mojeid`. */
+  name?: string;
+  /** Pass `req` as the first argument of `verify`. */
+  passReqToCallback?: boolean;
+}
+
+/** Per-request options: `passport.authenticate('mojeid', { returnTo: '/orders' })`. */
+export interface MojeIdAuthenticateOptions {
+  /** Same-origin path to return to after login; anything else is replaced by `/`. */
+  returnTo?: string;
+  prompt?: string;
+  maxAge?: number;
+  acrValues?: AssuranceLevel | string;
+  uiLocales?: string;
+}
+
+/** What `info` carries on success and failure (`passport.authenticate(name, (err, user, info) => …)`). */
+export interface MojeIdAuthInfo {
+  /** Where the login started wanted to go back to (validated same-origin path). */
+  returnTo?: string;
+  /** On failure: why, with a stable `code`. */
+  error?: MojeIdError;
+  message?: string;
+  profile?: MojeIdProfile;
+}
+
+/** Longest callback parameter values accepted; real ones are far shorter. */
+const CALLBACK_LIMITS: Readonly<Record<string, number>> = {
+  code: 2048,
+  state: 512,
+  iss: 1024,
+  error: 256,
+  error_description: 2048,
+  error_uri: 2048,
+  session_state: 512,
+  client_id: 256,
+};
+const CALLBACK_MARKERS = ['code', 'state', 'error', 'iss'];
+
+/** Passport's per-request outcome functions, attached to a delegate object (`Object.create(strategy)`). */
+type Outcome = passport.StrategyCreatedStatic;
+
+export class MojeIdStrategy implements passport.Strategy {
+  readonly name: string;
+  readonly config: MojeIdConfig;
+  readonly provider: ProviderClient;
+  // TS-private, not `#private`: Passport calls authenticate on Object.create(strategy), and
+  // ES private fields are not reachable through the prototype chain.
+  private readonly verify: VerifyFunction | VerifyFunctionWithRequest;
+  private readonly passReqToCallback: boolean;
+
+  constructor(options: MojeIdStrategyOptions, verify: VerifyFunction);
+  constructor(options: MojeIdStrategyOptions & { passReqToCallback: true }, verify: VerifyFunctionWithRequest);
+  constructor(options: MojeIdStrategyOptions, verify: VerifyFunction | VerifyFunctionWithRequest) {
+    if (typeof verify !== 'function') {
+      throw new TypeError('MojeIdStrategy: the second argument must be a verify function (profile, done) => …');
+    }
+    const { name, passReqToCallback, ...configOptions } = options;
+    this.name = name ?? 'mojeid';
+    this.config = resolveConfig(configOptions);
+    this.provider = new ProviderClient(this.config);
+    this.verify = verify;
+    this.passReqToCallback = passReqToCallback ?? false;
+  }
+
+  /** Passport calls this on a delegate carrying `success`, `fail`, `redirect`, `error`. */
+  authenticate(this: passport.StrategyCreated<this>, req: Request, options: MojeIdAuthenticateOptions = {}): void {
+    const self = this as unknown as MojeIdStrategy;
+    const run = isCallbackRequest(req) ? self.finishLogin(req, this) : self.startLogin(req, options, this);
+    run.catch((error: unknown) => {
+      const failure = error instanceof MojeIdError ? error : mapCodeGrantError(error);
+      if (isAuthenticationFailure(failure)) this.fail({ error: failure, message: failure.message }, failure.status);
+      else this.error(failure);
+    });
+  }
+
+  /** Builds the authorization request (§5.1.6) and redirects the browser to mojeID. */
+  private async startLogin(req: Request, options: MojeIdAuthenticateOptions, outcome: Outcome): Promise<void> {
+    const config = this.config;
+    const configuration = await this.provider.configuration();
+    const acrLevel = options.acrValues !== undefined ? parseAssuranceLevel(options.acrValues) : config.acrLevel;
+    const maxAge = options.maxAge ?? config.maxAge;
+    const prompt = options.prompt ?? config.prompt;
+    const uiLocales = options.uiLocales ?? config.uiLocales;
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const params: Record<string, string> = {
+      response_type: 'code',
+      redirect_uri: config.redirectUri,
+      scope: config.scope.join(' '),
+      state,
+      nonce,
+    };
+    let codeVerifier: string | undefined;
+    if (config.pkce) {
+      codeVerifier = oidc.randomPKCECodeVerifier();
+      params['code_challenge'] = await oidc.calculatePKCECodeChallenge(codeVerifier);
+      params['code_challenge_method'] = 'S256';
+    }
+    const claimsParameter = buildClaimsParameter(config);
+    if (claimsParameter) params['claims'] = claimsParameter;
+    if (acrLevel) params['acr_values'] = ASSURANCE_LEVEL_URIS[acrLevel][0] as string;
+    if (maxAge !== undefined) params['max_age'] = String(maxAge);
+    if (prompt) params['prompt'] = prompt;
+    if (uiLocales) params['ui_locales'] = uiLocales;
+
+    addPendingLogin(
+      req,
+      {
+        state,
+        nonce,
+        ...(codeVerifier ? { codeVerifier } : {}),
+        returnTo: safeReturnTo(options.returnTo),
+        ...(maxAge !== undefined ? { maxAge } : {}),
+        ...(acrLevel ? { acrLevel } : {}),
+        createdAt: Date.now(),
+      },
+      config.maxPendingLogins,
+      config.pendingLoginTtl,
+    );
+    outcome.redirect(oidc.buildAuthorizationUrl(configuration, params).href);
+  }
+
+  /** Validates the callback (§5.1.8-5.1.10) and hands the verified identity to `verify`. */
+  private async finishLogin(req: Request, outcome: Outcome): Promise<void> {
+    const config = this.config;
+    const params = parseCallbackQuery(req);
+    const state = params.get('state');
+    if (!state) {
+      // Without state nothing binds this response to a login we started: an error response
+      // from the provider is reported as such, anything else is refused.
+      throw new CallbackError('state_mismatch', 'the callback carries no state');
+    }
+    const pending = takePendingLogin(req, state, config.pendingLoginTtl);
+    if (!pending) {
+      throw new CallbackError('state_mismatch', 'the callback state matches no login started in this session (expired, already used, or started elsewhere)');
+    }
+    const error = params.get('error');
+    if (error !== null && !params.has('iss')) {
+      // An error response; with `iss` present openid-client checks it first (RFC 9207).
+      throw mapAuthorizationResponseError(error, params.get('error_description') ?? undefined);
+    }
+
+    const configuration = await this.provider.configuration();
+    const currentUrl = new URL(config.redirectUri);
+    currentUrl.search = params.toString();
+    let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+    try {
+      tokens = await oidc.authorizationCodeGrant(configuration, currentUrl, {
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+        ...(pending.codeVerifier ? { pkceCodeVerifier: pending.codeVerifier } : {}),
+        ...(pending.maxAge !== undefined ? { maxAge: pending.maxAge } : {}),
+      });
+    } catch (cause) {
+      throw mapCodeGrantError(cause);
+    }
+    const idToken = tokens.claims();
+    if (!idToken || !tokens.id_token) throw mapCodeGrantError(new Error('the token response has no ID token'));
+
+    if (pending.acrLevel && !acrSatisfies(idToken.acr, pending.acrLevel)) {
+      throw new AssuranceLevelError(ASSURANCE_LEVEL_URIS[pending.acrLevel][0] as string, typeof idToken.acr === 'string' ? idToken.acr : undefined);
+    }
+
+    let userinfo: Record<string, unknown> | undefined;
+    if (config.userinfo) {
+      try {
+        userinfo = { ...(await oidc.fetchUserInfo(configuration, tokens.access_token, idToken.sub)) };
+      } catch (cause) {
+        throw mapUserInfoError(cause);
+      }
+    }
+
+    const { claims, problems } = normaliseClaims(mergeClaims(idToken, userinfo));
+    const missing = Object.entries(config.claims)
+      .filter(([name, requirement]) => requirement === 'essential' && (claims[name] === undefined || claims[name] === ''))
+      .map(([name]) => name);
+    if (missing.length) throw new MissingClaimsError(missing);
+    const unmet = config.accept.filter((r: AccountRequirement) => claims[ACCOUNT_REQUIREMENT_CLAIMS[r]] !== true);
+    if (unmet.length) throw new AccountNotAcceptedError(unmet);
+
+    const profile = buildProfile({
+      claims,
+      claimProblems: problems,
+      idToken: { ...idToken },
+      userinfo,
+      tokens: {
+        accessToken: tokens.access_token,
+        idToken: tokens.id_token,
+        tokenType: tokens.token_type,
+        expiresIn: tokens.expiresIn(),
+        refreshToken: tokens.refresh_token,
+        scope: tokens.scope,
+      },
+    });
+    await this.callVerify(req, profile, pending.returnTo, outcome);
+  }
+
+  private callVerify(req: Request, profile: MojeIdProfile, returnTo: string, outcome: Outcome): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const done: VerifyCallback = (error, user, info) => {
+        if (settled) return;
+        settled = true;
+        if (error) reject(error instanceof MojeIdError ? error : new MojeIdError('verify_failed', 'the verify callback reported an error', { status: 500, cause: error }));
+        else if (!user) outcome.fail({ ...(info ?? {}), returnTo }, 403);
+        else outcome.success(user, { ...(info ?? {}), returnTo, profile });
+        resolve();
+      };
+      let result: unknown;
+      try {
+        result = this.passReqToCallback
+          ? (this.verify as VerifyFunctionWithRequest)(req, profile, done)
+          : (this.verify as VerifyFunction)(profile, done);
+      } catch (error) {
+        done(error);
+        return;
+      }
+      if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
+        (result as PromiseLike<unknown>).then(
+          (user) => {
+            if (!settled && user !== undefined) done(null, user as Express.User | false);
+          },
+          (error: unknown) => done(error ?? new Error('verify rejected')),
+        );
+      }
+    });
+  }
+}
+
+/** Failures that mean "not logged in" (Passport `fail`), as opposed to faults (`error`). */
+function isAuthenticationFailure(error: MojeIdError): boolean {
+  return !['provider_unavailable', 'session_missing', 'invalid_configuration', 'verify_failed'].includes(error.code);
+}
+
+function isCallbackRequest(req: Request): boolean {
+  const query = rawQuery(req);
+  if (!query) return false;
+  return query.split('&').some((pair) => CALLBACK_MARKERS.includes(pair.split('=')[0] ?? ''));
+}
+
+function rawQuery(req: Request): string {
+  const url = req.originalUrl ?? req.url;
+  const index = url.indexOf('?');
+  return index < 0 ? '' : url.slice(index + 1);
+}
+
+/**
+ * The callback's parameters, refusing what no honest provider sends: repeated parameters
+ * (RFC 6749 §3.1), malformed percent-encoding (not UTF-8), oversized values.
+ */
+export function parseCallbackQuery(req: Request): URLSearchParams {
+  const query = rawQuery(req);
+  const params = new URLSearchParams();
+  for (const pair of query.split('&')) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    const rawName = eq < 0 ? pair : pair.slice(0, eq);
+    const rawValue = eq < 0 ? '' : pair.slice(eq + 1);
+    let name: string;
+    let value: string;
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+      value = decodeURIComponent(rawValue.replace(/\+/g, ' '));
+    } catch {
+      throw new CallbackError('invalid_callback', 'the callback has a parameter that is not valid percent-encoded UTF-8');
+    }
+    const limit = CALLBACK_LIMITS[name];
+    if (limit === undefined) continue; // unknown parameters are ignored, as OAuth requires
+    if (params.has(name)) throw new CallbackError('invalid_callback', `the callback repeats the parameter ${name}`);
+    if (value.length > limit) throw new CallbackError('invalid_callback', `the callback parameter ${name} is longer than ${limit} characters`);
+    params.set(name, value);
+  }
+  return params;
+}
+
+/** `returnTo` only as a same-origin path; anything else (`//evil`, `/\evil`, `https:…`) becomes `/`. */
+export function safeReturnTo(returnTo: unknown): string {
+  return typeof returnTo === 'string' && returnTo.length <= 2048 && isSafeRelativePath(returnTo) ? returnTo : '/';
+}
+
+/** §5.1.6: individual claims go where they will be read: UserInfo, or the ID token without it. */
+export function buildClaimsParameter(config: MojeIdConfig): string | undefined {
+  const entries = Object.entries(config.claims);
+  if (!entries.length) return undefined;
+  const request = Object.fromEntries(entries.map(([name, requirement]) => [name, requirement === 'essential' ? { essential: true } : null]));
+  return JSON.stringify(config.userinfo ? { userinfo: request } : { id_token: request });
+}

@@ -1,0 +1,152 @@
+/**
+ * Everything a person reads on the library's pages, in Czech and English. Error texts are keyed
+ * by `MojeIdError.code` and say what happened and what to do, never internal details.
+ */
+import type { MojeIdErrorCode } from '../errors.js';
+
+export type Locale = 'cs' | 'en';
+
+export interface PageTexts {
+  loginTitle: string;
+  loginIntro: string;
+  loginButton: string;
+  whyMojeId: string;
+  createAccount: string;
+  loggedInAs: string;
+  logoutButton: string;
+  loggedOutTitle: string;
+  loggedOutText: string;
+  alsoLogoutMojeId: string;
+  alsoLogoutMojeIdHint: string;
+  stayLoggedInMojeId: string;
+  errorTitle: string;
+  tryAgain: string;
+  backHome: string;
+  continue: string;
+  alreadyLoggedIn: string;
+  missingClaimsList: string;
+  poweredBy: string;
+}
+
+export const TEXTS: Readonly<Record<Locale, PageTexts>> = {
+  cs: {
+    loginTitle: 'Přihlášení',
+    loginIntro: 'Přihlaste se svým účtem mojeID.',
+    loginButton: 'Přihlásit přes mojeID',
+    whyMojeId: 'Proč mojeID',
+    createAccount: 'Založit účet mojeID',
+    loggedInAs: 'Jste přihlášeni jako',
+    logoutButton: 'Odhlásit se',
+    loggedOutTitle: 'Byli jste odhlášeni',
+    loggedOutText: 'Z této služby jste odhlášeni. Ve službě mojeID zůstáváte přihlášeni.',
+    alsoLogoutMojeId: 'Odhlásit se i z mojeID',
+    alsoLogoutMojeIdHint: 'Doporučujeme na cizím nebo sdíleném počítači.',
+    stayLoggedInMojeId: 'Zůstat přihlášen v mojeID',
+    errorTitle: 'Přihlášení se nepodařilo',
+    tryAgain: 'Zkusit znovu',
+    backHome: 'Zpět na úvodní stránku',
+    continue: 'Pokračovat',
+    alreadyLoggedIn: 'Už jste přihlášeni.',
+    missingClaimsList: 'Chybějící údaje:',
+    poweredBy: 'Podporuje mojeID',
+  },
+  en: {
+    loginTitle: 'Log in',
+    loginIntro: 'Log in with your mojeID account.',
+    loginButton: 'Log in with mojeID',
+    whyMojeId: 'Why mojeID',
+    createAccount: 'Create mojeID account',
+    loggedInAs: 'You are logged in as',
+    logoutButton: 'Log out',
+    loggedOutTitle: 'You are logged out',
+    loggedOutText: 'You are logged out of this service. You are still logged in to mojeID.',
+    alsoLogoutMojeId: 'Log out of mojeID too',
+    alsoLogoutMojeIdHint: 'Recommended on a shared or public computer.',
+    stayLoggedInMojeId: 'Stay logged in to mojeID',
+    errorTitle: 'Login failed',
+    tryAgain: 'Try again',
+    backHome: 'Back to the home page',
+    continue: 'Continue',
+    alreadyLoggedIn: 'You are already logged in.',
+    missingClaimsList: 'Missing data:',
+    poweredBy: 'Powered by mojeID',
+  },
+};
+
+export const ERROR_TEXTS: Readonly<Record<MojeIdErrorCode, Readonly<Record<Locale, string>>>> = {
+  invalid_configuration: {
+    cs: 'Přihlášení přes mojeID není v této službě správně nastaveno. Kontaktujte prosím provozovatele.',
+    en: 'Login with mojeID is not configured correctly on this service. Please contact its operator.',
+  },
+  session_missing: {
+    cs: 'Služba nemůže uložit průběh přihlášení. Kontaktujte prosím provozovatele.',
+    en: 'This service cannot keep track of the login. Please contact its operator.',
+  },
+  provider_unavailable: {
+    cs: 'Služba mojeID je momentálně nedostupná. Zkuste to prosím za chvíli znovu.',
+    en: 'mojeID is not reachable at the moment. Please try again in a little while.',
+  },
+  access_denied: {
+    cs: 'Přihlášení bylo v mojeID zrušeno nebo jste nesouhlasili s předáním údajů.',
+    en: 'The login was cancelled at mojeID, or you did not agree to share your data.',
+  },
+  login_required: {
+    cs: 'Pro pokračování se musíte v mojeID přihlásit.',
+    en: 'You need to log in at mojeID to continue.',
+  },
+  unauthorized_client: {
+    cs: 'mojeID tuto službu nerozpoznalo. Provozovatel musí zkontrolovat její registraci.',
+    en: 'mojeID did not recognise this service. Its operator needs to check the registration.',
+  },
+  provider_error: {
+    cs: 'mojeID přihlášení nedokončilo. Zkuste to prosím znovu.',
+    en: 'mojeID could not complete the login. Please try again.',
+  },
+  invalid_callback: {
+    cs: 'Odpověď na přihlášení je neplatná nebo už byla použita. Začněte prosím znovu.',
+    en: 'The login response is invalid or was already used. Please start again.',
+  },
+  state_mismatch: {
+    cs: 'Toto přihlášení vypršelo, už bylo dokončeno, nebo bylo zahájeno jinde. Začněte prosím znovu.',
+    en: 'This login has expired, was already completed, or was started elsewhere. Please start again.',
+  },
+  token_validation_failed: {
+    cs: 'Odpověď od mojeID neprošla bezpečnostní kontrolou, proto jsme vás nepřihlásili.',
+    en: 'The response from mojeID failed a security check, so you were not logged in.',
+  },
+  userinfo_failed: {
+    cs: 'Nepodařilo se načíst vaše údaje z mojeID. Zkuste to prosím znovu.',
+    en: 'Your data could not be loaded from mojeID. Please try again.',
+  },
+  insufficient_assurance: {
+    cs: 'Tato služba vyžaduje účet mojeID ověřený přes NIA (eIDAS) na požadované úrovni. Propojte svůj účet s NIA v profilu mojeID.',
+    en: 'This service needs a mojeID account verified through NIA (eIDAS) at the required level. Pair your account with NIA in your mojeID profile.',
+  },
+  missing_required_claims: {
+    cs: 'Bez těchto údajů vás služba nemůže přihlásit. Přihlaste se znovu a předání údajů povolte.',
+    en: 'This service cannot log you in without the data below. Log in again and allow sharing it.',
+  },
+  account_not_accepted: {
+    cs: 'Tato služba přijímá jen ověřené účty mojeID, které váš účet zatím nesplňuje.',
+    en: 'This service accepts only verified mojeID accounts, and yours does not qualify yet.',
+  },
+  csrf_failed: {
+    cs: 'Požadavek nepřišel z této služby nebo vypršel. Zkuste to prosím znovu.',
+    en: 'The request did not come from this service, or it expired. Please try again.',
+  },
+  verify_failed: {
+    cs: 'Přihlášení se nepodařilo dokončit. Zkuste to prosím znovu.',
+    en: 'The login could not be completed. Please try again.',
+  },
+};
+
+/** `cs` if the browser prefers Czech or Slovak before English, else `en`. */
+export function negotiateLocale(acceptLanguage: string | undefined): Locale {
+  if (!acceptLanguage) return 'cs';
+  for (const part of acceptLanguage.split(',')) {
+    const tag = part.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (tag.startsWith('cs') || tag.startsWith('sk')) return 'cs';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'en';
+}

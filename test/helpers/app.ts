@@ -1,0 +1,67 @@
+/**
+ * A real Express app as a user would write it (express-session, Passport, `mojeid()`), listening
+ * on 127.0.0.1:0, with `/me` (JSON or 401) and a page protected by `requireMojeIdLogin()`.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import express from 'express';
+import session from 'express-session';
+import { Passport } from 'passport';
+import { mojeid, requireMojeIdLogin, type MojeIdError, type MojeIdRouterOptions, type MojeIdLogger } from '../../src/index.js';
+
+export interface TestApp {
+  readonly origin: string;
+  readonly errors: MojeIdError[];
+  readonly logLines: string[];
+  close(): Promise<void>;
+}
+
+export async function startApp(options: MojeIdRouterOptions): Promise<TestApp> {
+  const server = http.createServer();
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const errors: MojeIdError[] = [];
+  const logLines: string[] = [];
+  const logger: MojeIdLogger = { warn: (message, fields) => void logLines.push(`${message} ${JSON.stringify(fields)}`) };
+
+  const passport = new Passport();
+  passport.serializeUser((user, done) => done(null, user));
+  passport.deserializeUser((user: Express.User, done) => done(null, user));
+  const app = express();
+  app.use(session({ secret: 'test-session-secret', resave: false, saveUninitialized: false, name: 'sid' }));
+  app.use(passport.session());
+  app.use(
+    mojeid({
+      useEnvironment: false,
+      passport,
+      logger,
+      onError: (error) => void errors.push(error),
+      ...options,
+      baseUrl: origin,
+    } as MojeIdRouterOptions),
+  );
+  app.get('/me', (req, res) => {
+    if (!req.isAuthenticated()) return void res.status(401).json({ error: 'login_required' });
+    res.json({ user: req.user, sessionId: req.sessionID });
+  });
+  app.get('/private/page', requireMojeIdLogin(), (req, res) => void res.send(`private for ${(req.user as { id: string }).id}`));
+  app.get('/session-id', (req, res) => {
+    (req.session as unknown as Record<string, unknown>)['touched'] = true;
+    res.json({ sessionId: req.sessionID });
+  });
+  server.on('request', app);
+  return {
+    origin,
+    errors,
+    logLines,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
