@@ -206,6 +206,11 @@ export class MojeIdStrategy implements passport.Strategy {
     }
     const idToken = tokens.claims();
     if (!idToken || !tokens.id_token) throw mapCodeGrantError(new Error('the token response has no ID token'));
+    // openid-client checks that iat is present; OIDC Core §3.1.3.7 point 10 lets us refuse one
+    // from the future too (beyond the clock tolerance), which a replayed or forged token may carry.
+    if (idToken.iat > Math.floor(Date.now() / 1000) + config.clockTolerance) {
+      throw mapCodeGrantError(new Error('the ID token was issued in the future (iat)'));
+    }
 
     if (pending.acrLevel && !acrSatisfies(idToken.acr, pending.acrLevel)) {
       throw new AssuranceLevelError(ASSURANCE_LEVEL_URIS[pending.acrLevel][0] as string, typeof idToken.acr === 'string' ? idToken.acr : undefined);
