@@ -4,7 +4,7 @@
  * cross-site (Fetch Metadata) or whose Origin is not the app's.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { MojeIdError } from './errors.js';
 
 const SESSION_KEY = 'mojeid:csrf';
@@ -43,4 +43,26 @@ export function verifyCsrf(req: Request, expectedOrigin: string): void {
   const a = Buffer.from(sent);
   const b = Buffer.from(expected);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new MojeIdError('csrf_failed', 'wrong CSRF token', { status: 403 });
+}
+
+export interface CsrfProtectionOptions {
+  /** The app's public origin (`MOJEID_BASE_URL`); requests with another `Origin` are refused. */
+  origin: string;
+}
+
+/**
+ * Middleware for an app's own state-changing routes (link, unlink, settings): the same check the
+ * library's logout uses. Mount a body parser before it; a failure is passed to `next` as a
+ * `MojeIdError` with code `csrf_failed` and status 403.
+ */
+export function csrfProtection(options: CsrfProtectionOptions): RequestHandler {
+  const origin = new URL(options.origin).origin;
+  return (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      verifyCsrf(req, origin);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
 }

@@ -17,7 +17,8 @@ export type { MojeIdRouter, MojeIdRouterOptions, MojeIdSessionUser } from './rou
 export type { MojeIdHooks, MojeIdLogger } from './routes/context.js';
 export { requireMojeIdLogin } from './routes/guard.js';
 export type { RequireLoginOptions } from './routes/guard.js';
-export { csrfToken } from './csrf.js';
+export { csrfToken, verifyCsrf, csrfProtection } from './csrf.js';
+export type { CsrfProtectionOptions } from './csrf.js';
 export { loginButton, logoutForm } from './views/pages.js';
 export type { LoginButtonOptions, LogoutFormOptions } from './views/pages.js';
 export type { Locale } from './views/messages.js';
