@@ -21,6 +21,7 @@ export type MojeIdErrorCode =
   | 'missing_required_claims'
   | 'account_not_accepted'
   | 'csrf_failed'
+  | 'login_refused'
   | 'verify_failed';
 
 export interface MojeIdErrorOptions {

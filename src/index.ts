@@ -14,7 +14,7 @@ export type {
 export type { MojeIdProfile, MojeIdTokens } from './profile.js';
 export { mojeid, defaultUser, pageSecurityHeaders } from './routes/index.js';
 export type { MojeIdRouter, MojeIdRouterOptions, MojeIdSessionUser } from './routes/index.js';
-export type { MojeIdHooks, MojeIdLogger } from './routes/context.js';
+export type { MojeIdHooks, MojeIdLogger, PassportInstance } from './routes/context.js';
 export { requireMojeIdLogin } from './routes/guard.js';
 export type { RequireLoginOptions } from './routes/guard.js';
 export { csrfToken, verifyCsrf, csrfProtection } from './csrf.js';

@@ -257,7 +257,12 @@ export class MojeIdStrategy implements passport.Strategy {
         if (settled) return;
         settled = true;
         if (error) reject(error instanceof MojeIdError ? error : new MojeIdError('verify_failed', 'the verify callback reported an error', { status: 500, cause: error }));
-        else if (!user) outcome.fail({ ...(info ?? {}), returnTo }, 403);
+        else if (!user) {
+          // The app's verify said no (`done(null, false, info)`): a refusal, not a fault.
+          const reason = typeof (info as { message?: unknown } | undefined)?.message === 'string' ? (info as { message: string }).message : undefined;
+          const error = new MojeIdError('login_refused', `the application's verify callback refused the login${reason ? `: ${reason}` : ''}`, { status: 403 });
+          outcome.fail({ ...(info ?? {}), returnTo, error }, 403);
+        }
         else outcome.success(user, { ...(info ?? {}), returnTo, profile });
         resolve();
       };

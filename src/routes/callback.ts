@@ -12,7 +12,8 @@ import { sendError } from './error-response.js';
 export function callbackRouter(ctx: RouteContext): Router {
   const router = Router();
   router.get('/callback', (req: Request, res: Response, next: NextFunction) => {
-    ctx.passport.authenticate(ctx.strategyName, (error: unknown, user: Express.User | false, info: MojeIdAuthInfo | undefined) => {
+    ctx.passport.authenticate(ctx.strategyName, (error: unknown, user?: Express.User | false | null, details?: unknown) => {
+      const info = details as MojeIdAuthInfo | undefined;
       const returnTo = info?.returnTo ?? '/';
       if (error || !user) {
         sendError(ctx, req, res, error ?? info?.error ?? info, returnTo);

@@ -3,10 +3,21 @@
  * the app's hooks, and helpers to render the library's pages in the request's language.
  */
 import type { Request, Response } from 'express';
-import type { PassportStatic } from 'passport';
+import type { AuthenticateCallback, Strategy } from 'passport';
+import type { RequestHandler } from 'express';
 import type { MojeIdConfig } from '../config.js';
 import type { MojeIdError } from '../errors.js';
 import { negotiateLocale, type Locale } from '../views/messages.js';
+
+/**
+ * What the routers need of Passport: the `passport` module itself or any `new Passport()`.
+ * Structural, because @types/passport's own class types do not accept each other.
+ */
+export interface PassportInstance {
+  use(name: string, strategy: Strategy): unknown;
+  authenticate(strategy: string, callback: AuthenticateCallback): RequestHandler;
+  authenticate(strategy: string, options: object, callback: AuthenticateCallback): RequestHandler;
+}
 
 /** Log lines carry a code and a secret-free message; never tokens, claims or stack traces. */
 export interface MojeIdLogger {
@@ -23,7 +34,7 @@ export interface MojeIdHooks {
 export interface RouteContext {
   readonly config: MojeIdConfig;
   readonly strategyName: string;
-  readonly passport: PassportStatic;
+  readonly passport: PassportInstance;
   readonly hooks: MojeIdHooks;
   readonly logger: MojeIdLogger;
   /** Paths under the mount point (`/auth/mojeid/login` …), as links on our pages. */

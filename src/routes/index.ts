@@ -11,7 +11,7 @@
  */
 import { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import defaultPassport, { type PassportStatic } from 'passport';
+import defaultPassport from 'passport';
 import type { MojeIdConfig } from '../config.js';
 import type { MojeIdProfile } from '../profile.js';
 import {
@@ -23,7 +23,7 @@ import {
 } from '../strategy.js';
 import { assetsRouter } from './assets.js';
 import { callbackRouter } from './callback.js';
-import { consoleLogger, pathsFor, type MojeIdHooks, type MojeIdLogger, type RouteContext } from './context.js';
+import { consoleLogger, pathsFor, type MojeIdHooks, type MojeIdLogger, type PassportInstance, type RouteContext } from './context.js';
 import { loginRouter } from './login.js';
 import { loginPageRouter } from './login-page.js';
 import { logoutRouter } from './logout.js';
@@ -31,8 +31,8 @@ import { logoutRouter } from './logout.js';
 interface RouterOptionsBase extends Omit<MojeIdStrategyOptions, 'passReqToCallback'>, MojeIdHooks {
   /** Use an existing strategy instead of creating one from these options. */
   strategy?: MojeIdStrategy;
-  /** The Passport instance to register the strategy with. Default: the `passport` module. */
-  passport?: PassportStatic;
+  /** The Passport instance (`new Passport()`) to register the strategy with. Default: the `passport` module. */
+  passport?: PassportInstance;
   logger?: MojeIdLogger;
 }
 
@@ -83,6 +83,9 @@ export function pageSecurityHeaders(): RequestHandler {
   });
 }
 
+export function mojeid(options?: RouterOptionsBase & { passReqToCallback?: false; verify?: VerifyFunction }): MojeIdRouter;
+export function mojeid(options: RouterOptionsBase & { passReqToCallback: true; verify: VerifyFunctionWithRequest }): MojeIdRouter;
+export function mojeid(options: MojeIdRouterOptions): MojeIdRouter;
 export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
   const { verify, strategy: givenStrategy, passport = defaultPassport, logger = consoleLogger, onError, renderError, ...strategyOptions } = options;
   const strategy =

@@ -10,7 +10,7 @@ export function loginRouter(ctx: RouteContext): Router {
   router.get('/login', (req: Request, res: Response, next: NextFunction) => {
     const returnTo = safeReturnTo(req.query['returnTo']);
     const options: MojeIdAuthenticateOptions = { returnTo };
-    ctx.passport.authenticate(ctx.strategyName, options, (error: unknown, _user: unknown, info: unknown) => {
+    ctx.passport.authenticate(ctx.strategyName, options, (error: unknown, _user?: unknown, info?: unknown) => {
       sendError(ctx, req, res, error ?? (info as { error?: unknown } | undefined)?.error ?? info, returnTo);
     })(req, res, next);
   });

@@ -134,6 +134,10 @@ export const ERROR_TEXTS: Readonly<Record<MojeIdErrorCode, Readonly<Record<Local
     cs: 'Požadavek nepřišel z této služby nebo vypršel. Zkuste to prosím znovu.',
     en: 'The request did not come from this service, or it expired. Please try again.',
   },
+  login_refused: {
+    cs: 'Tato služba vaše přihlášení nepřijala.',
+    en: 'This service did not accept your login.',
+  },
   verify_failed: {
     cs: 'Přihlášení se nepodařilo dokončit. Zkuste to prosím znovu.',
     en: 'The login could not be completed. Please try again.',

@@ -111,6 +111,7 @@ export const STYLESHEET = `.mojeid-page{font-family:system-ui,-apple-system,"Seg
 .mojeid-mark{background:#fff;color:#f26f21;border-radius:3px;padding:0 .35rem;font-weight:700}
 .mojeid-links{font-size:.9rem;margin-top:.6rem}
 .mojeid-links a,.mojeid-page a{color:#0b5cad}
+.mojeid-page a.mojeid-button{color:#fff}
 .mojeid-logout button{background:#eee;border:1px solid #bbb;border-radius:4px;padding:.5rem 1rem;cursor:pointer}
 .mojeid-error{background:#fff4ef;border-left:4px solid #f26f21;padding:.7rem 1rem}
 .mojeid-lang{margin-top:2rem;font-size:.85rem}

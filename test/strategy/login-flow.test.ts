@@ -1,7 +1,7 @@
 import { startApp, type TestApp } from '../helpers/app.js';
 import { TestBrowser, type Hop } from '../helpers/browser.js';
 import { startTestProvider, type TestProvider } from '../helpers/test-provider.js';
-import type { MojeIdRouterOptions } from '../../src/index.js';
+import type { MojeIdProfile, MojeIdRouterOptions, VerifyCallback } from '../../src/index.js';
 
 let provider: TestProvider;
 let app: TestApp;
@@ -210,6 +210,14 @@ describe('a login that must fail', () => {
     expect(hop.body).toContain('<code>email</code>');
     expect(hop.body).toContain('<code>phone_number</code>');
     expect(hop.body).not.toContain('<code>nickname</code>');
+    expect((await browser.get(`${app.origin}/me`)).status).toBe(401);
+  });
+
+  it('shows a refusal (403 login_refused), not a fault, when verify says no', async () => {
+    await setup({ verify: (_profile: MojeIdProfile, done: VerifyCallback) => done(null, false, { message: 'account suspended' }) });
+    const browser = new TestBrowser();
+    await expectRefused(await login(browser), 'login_refused', 403);
+    expect(app.logLines.join('\n')).toContain('account suspended');
     expect((await browser.get(`${app.origin}/me`)).status).toBe(401);
   });
 
