@@ -55,6 +55,15 @@ export function mapCodeGrantError(error: unknown): MojeIdError {
   if (error instanceof oidc.AuthorizationResponseError) {
     return mapAuthorizationResponseError(error.error, error.error_description);
   }
+  if (error instanceof oidc.WWWAuthenticateChallengeError) {
+    // A 401 with a WWW-Authenticate challenge instead of a JSON body: the client credentials.
+    const challenge = error.cause[0]?.parameters.error ?? `HTTP ${error.status}`;
+    return new AuthorizationError(
+      'unauthorized_client',
+      challenge,
+      `the token endpoint refused the client credentials (${challenge}); check MOJEID_CLIENT_ID, MOJEID_CLIENT_SECRET, MOJEID_TOKEN_AUTH_METHOD (it must match the registration) and MOJEID_ENV`,
+    );
+  }
   if (error instanceof oidc.ResponseBodyError) {
     const detail = error.error_description ? `${error.error}: ${error.error_description.slice(0, 200)}` : error.error;
     if (error.error === 'invalid_client' || error.error === 'unauthorized_client') {
@@ -83,6 +92,9 @@ export function mapUserInfoError(error: unknown): MojeIdError {
   const large = tooLarge(error);
   if (large) return new ResponseValidationError('userinfo_failed', large.message);
   if (isNetworkFailure(error)) return new ProviderUnavailableError(`mojeID's UserInfo endpoint did not answer in time: ${describeCause(error)}`, error);
+  if (error instanceof oidc.WWWAuthenticateChallengeError) {
+    return new ResponseValidationError('userinfo_failed', `the UserInfo endpoint refused the access token (HTTP ${error.status})`);
+  }
   if (error instanceof oidc.ResponseBodyError) {
     return new ResponseValidationError('userinfo_failed', `the UserInfo endpoint answered with an error (${error.error})`);
   }

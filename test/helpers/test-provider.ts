@@ -28,6 +28,8 @@ export interface Behaviour {
   discovery?: (doc: Record<string, unknown>) => Record<string, unknown>;
   delayMs?: { token?: number; userinfo?: number; discovery?: number };
   down?: { discovery?: boolean; jwks?: boolean; token?: boolean };
+  /** Answer bad client credentials with a WWW-Authenticate challenge, as oidc-provider does. */
+  challengeOnBadClient?: boolean;
   /** Extra keys published in the JWKS (key rotation, several keys). */
   extraJwks?: jose.JWK[];
 }
@@ -127,7 +129,12 @@ export async function startTestProvider(options: { clientId?: string; clientSecr
       await delay(behaviour.delayMs?.token);
       if (behaviour.down?.token) return void res.writeHead(503).end('down');
       const form = new URLSearchParams(await readBody(req));
-      if (!clientAuthenticated(req, form)) return json(res, 401, { error: 'invalid_client', error_description: 'Wrong authentication method used' });
+      if (!clientAuthenticated(req, form)) {
+        if (behaviour.challengeOnBadClient) {
+          return void res.writeHead(401, { 'www-authenticate': 'Basic realm="mojeid", error="invalid_client"', 'content-type': 'application/json' }).end('{"error":"invalid_client"}');
+        }
+        return json(res, 401, { error: 'invalid_client', error_description: 'Wrong authentication method used' });
+      }
       const record = codes.get(form.get('code') ?? '');
       if (!record || record.used) return json(res, 400, { error: 'invalid_grant' });
       record.used = true;

@@ -249,6 +249,13 @@ describe('a login that must fail', () => {
     expect(app.logLines.join('\n')).not.toContain('wrong-secret');
   });
 
+  it('maps a WWW-Authenticate challenge for bad credentials to unauthorized_client too', async () => {
+    provider = await startTestProvider();
+    provider.behave({ challengeOnBadClient: true });
+    app = await startApp({ issuer: provider.issuer, clientId: provider.clientId, clientSecret: 'wrong-secret' });
+    await expectRefused(await login(new TestBrowser()), 'unauthorized_client', 502);
+  });
+
   it('refuses a replayed callback (the back button after login)', async () => {
     await setup();
     const browser = new TestBrowser();

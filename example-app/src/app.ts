@@ -1,0 +1,500 @@
+/**
+ * The example app: Express 5, express-session, Passport and `mojeid()`, as an app would use the
+ * library. Local accounts live in SQLite; a mojeID identity is linked to a local account by its
+ * `sub` (Appendix 7 points 5-7):
+ *
+ *   first mojeID login (no link)   -> /account/mojeid/first-login: link an existing account
+ *                                     (e-mail + password) or create one from the mojeID data
+ *   repeated login, data differs   -> /account/mojeid/update: choose per field what to update
+ *   profile                        -> the linked identifier, the data mojeID sent, link / unlink
+ *
+ * `createExampleApp` builds the app without listening (tests mount it); `start.ts` listens.
+ */
+import { randomBytes } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { Passport } from 'passport';
+import {
+  csrfProtection,
+  csrfToken,
+  isMojeIdError,
+  mojeid,
+  type Locale,
+  type MojeIdConfig,
+  type MojeIdLogger,
+  type VerifyFunctionWithRequest,
+} from 'passport-mojeid-oidc';
+import { mojeIdAppDefaults, type AppConfig } from './config.js';
+import { AppDatabase, ConflictError, type LocalUser, type ProfileField } from './db.js';
+import { verifyPassword, hashPassword } from './passwords.js';
+import {
+  accountUser,
+  appUser,
+  claimText,
+  differences,
+  displayNameOf,
+  parseStoredUser,
+  pendingUser,
+  rewriteStoredUser,
+  snapshotOf,
+  toStored,
+  type AccountUser,
+  type AppUser,
+  type Notice,
+  type StoredAccountUser,
+  type StoredUser,
+} from './session-user.js';
+import {
+  APP_STYLESHEET,
+  firstLoginPage,
+  homePage,
+  loginPage,
+  messagePage,
+  profilePage,
+  updatePage,
+  type MojeIdPaths,
+  type PageContext,
+} from './views.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Set by "Link mojeID" on the profile page; read (once) by the verify callback. */
+    linkMojeIdFor?: { userId: number; createdAt: number };
+    /** A message for the next page. */
+    notice?: Notice;
+  }
+}
+
+export interface ExampleAppOptions {
+  config: AppConfig;
+  /** Interface the in-process simulator listens on. Default `127.0.0.1`. */
+  simulatorHost?: string;
+  /** Create the demo account when the database has no accounts. Default `true`. */
+  seedDemoAccount?: boolean;
+  /** Where the library logs failed logins and refused requests. Default: `console.warn`. */
+  logger?: MojeIdLogger;
+}
+
+export interface ExampleApp {
+  readonly app: Express;
+  /** The mojeID configuration in use (issuer, redirect URI …). */
+  readonly mojeid: MojeIdConfig;
+  /** The in-process simulator, when no real mojeID client is configured. */
+  readonly simulator: { readonly origin: string; readonly issuer: string } | undefined;
+  readonly demoAccountCreated: boolean;
+  close(): Promise<void>;
+}
+
+/** How long a "Link mojeID" click stays valid while the user is at mojeID. */
+const LINK_INTENT_TTL_MS = 15 * 60 * 1000;
+
+export async function createExampleApp(options: ExampleAppOptions): Promise<ExampleApp> {
+  const { config } = options;
+  const db = new AppDatabase(config.databaseFile);
+  let simulator: Awaited<ReturnType<typeof import('passport-mojeid-oidc/simulator').startSimulator>> | undefined;
+  try {
+    const demoAccountCreated = options.seedDemoAccount === false ? false : await db.seedDemoAccount();
+
+    // No MOJEID_CLIENT_ID / MOJEID_ISSUER / MOJEID_ENV: the local simulator plays mojeID. It is
+    // imported only then, so a deployment against the real mojeID does not need oidc-provider.
+    let provider: { issuer: string; clientId: string; clientSecret: string } | undefined;
+    if (config.useSimulator) {
+      const { startSimulator } = await import('passport-mojeid-oidc/simulator');
+      simulator = await startSimulator({ host: options.simulatorHost ?? '127.0.0.1', port: config.simulatorPort });
+      provider = { issuer: simulator.issuer, clientId: 'example-app', clientSecret: randomBytes(24).toString('base64url') };
+    }
+
+    const passport = new Passport();
+    passport.serializeUser((user, done) => done(null, toStored(user as StoredUser | AppUser)));
+    passport.deserializeUser((stored: unknown, done) => {
+      const user = parseStoredUser(stored);
+      if (!user) return done(null, false);
+      if (user.kind === 'mojeid-pending') {
+        return done(null, { ...user, displayName: displayNameOf(user.mojeid.claims) });
+      }
+      const account = db.findUserById(user.userId);
+      if (!account) return done(null, false); // deleted meanwhile: logged out
+      return done(null, { ...user, account, link: db.findLinkByUser(account.id), displayName: displayNameOf(account) });
+    });
+
+    /**
+     * Passport's verify: decides between linking (the profile's "Link mojeID"), a repeated login
+     * (the `sub` is linked) and a first login (not linked: kept in the session until the user
+     * chooses). The library logs in whatever this returns, regenerating the session.
+     */
+    const verify: VerifyFunctionWithRequest = (req, profile, done) => {
+      const snapshot = snapshotOf(profile);
+      const link = db.findLinkBySub(snapshot.sub);
+      const intent = req.session.linkMojeIdFor;
+      delete req.session.linkMojeIdFor;
+      const current = accountUser(req);
+      if (intent && current && intent.userId === current.userId && Date.now() - intent.createdAt < LINK_INTENT_TTL_MS) {
+        // Appendix 7 point 7c: link the logged-in account with the mojeID just used.
+        if (link && link.user_id !== current.userId) return done(null, { ...toStored(current), notice: 'sub_linked_elsewhere' });
+        if (!link) {
+          try {
+            db.link(current.userId, snapshot.sub);
+          } catch (error) {
+            if (error instanceof ConflictError) return done(null, { ...toStored(current), notice: 'already_linked' });
+            throw error;
+          }
+        }
+        const linked: StoredAccountUser = { kind: 'account', userId: current.userId, method: 'mojeid', mojeid: snapshot, reviewUpdates: true, notice: 'linked' };
+        return done(null, linked);
+      }
+      if (link) {
+        // Repeated login: Appendix 7 point 5, offer updates if the data differs (see the gate below).
+        const user: StoredAccountUser = { kind: 'account', userId: link.user_id, method: 'mojeid', mojeid: snapshot, reviewUpdates: true };
+        return done(null, user);
+      }
+      // First login: Appendix 7 point 6, the user chooses on /account/mojeid/first-login.
+      return done(null, { kind: 'mojeid-pending', mojeid: snapshot } satisfies StoredUser);
+    };
+
+    const router = mojeid({
+      ...mojeIdAppDefaults(config.env),
+      env: config.env,
+      baseUrl: config.baseUrl,
+      ...(provider ?? {}),
+      passport,
+      passReqToCallback: true,
+      verify,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    const mojeIdConfig = router.config;
+    if (simulator && provider) {
+      simulator.addClient({
+        client_id: provider.clientId,
+        client_secret: provider.clientSecret,
+        redirect_uris: [mojeIdConfig.redirectUri],
+        token_endpoint_auth_method: mojeIdConfig.tokenEndpointAuthMethod,
+        client_name: 'Ukázková aplikace / Example app',
+      });
+    }
+    const paths: MojeIdPaths = {
+      loginPage: mojeIdConfig.mountPath || '/',
+      login: `${mojeIdConfig.mountPath}/login`,
+      logout: `${mojeIdConfig.mountPath}/logout`,
+      stylesheet: `${mojeIdConfig.mountPath}/assets/mojeid.css`,
+    };
+
+    const app = express();
+    app.disable('x-powered-by');
+    // Behind a TLS-terminating proxy on the same host (X-Forwarded-Proto), secure cookies still work.
+    app.set('trust proxy', 'loopback');
+    app.use(
+      helmet({
+        contentSecurityPolicy: {
+          directives: {
+            scriptSrc: ["'none'"],
+            styleSrc: ["'self'"],
+            frameAncestors: ["'none'"],
+            // Chromium applies form-action to the redirects after a POST: "Link mojeID" posts here,
+            // then goes on to mojeID's login page.
+            formAction: ["'self'", new URL(mojeIdConfig.issuer).origin],
+            upgradeInsecureRequests: config.https ? [] : null,
+          },
+        },
+        strictTransportSecurity: config.https,
+        referrerPolicy: { policy: 'same-origin' },
+      }),
+    );
+    app.use(
+      session({
+        // MemoryStore (the default) is fine for this example, not for production: it forgets every
+        // session on restart and never shares them between processes. Use a real store there
+        // (connect-redis, connect-sqlite3 …).
+        name: config.https ? '__Host-example.sid' : 'example.sid',
+        secret: config.sessionSecret,
+        resave: false,
+        saveUninitialized: false,
+        cookie: { httpOnly: true, sameSite: 'lax', secure: config.https, path: '/', maxAge: 8 * 60 * 60 * 1000 },
+      }),
+    );
+    app.use(passport.initialize());
+    app.use(passport.session());
+
+    const exempt = [mojeIdConfig.mountPath || '/auth/mojeid', '/static/', '/account/mojeid/first-login', '/account/mojeid/update', '/me'];
+    // The gate: a pending first login, or a repeated login whose data differs, is decided before
+    // anything else is shown (Appendix 7 points 5 and 6).
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      const user = appUser(req);
+      if (!user) return next();
+      if (user.kind === 'account' && user.notice) {
+        req.session.notice = user.notice;
+        rewriteStoredUser(req, ({ notice: _shown, ...rest }) => rest);
+      }
+      if (req.method !== 'GET' || exempt.some((prefix) => req.path === prefix || req.path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`))) {
+        return next();
+      }
+      if (user.kind === 'mojeid-pending') return res.redirect(303, '/account/mojeid/first-login');
+      if (user.reviewUpdates && user.mojeid) {
+        if (differences(user.account, user.mojeid).length) return res.redirect(303, '/account/mojeid/update');
+        rewriteStoredUser(req, (u) => ({ ...u, reviewUpdates: false }));
+      }
+      next();
+    });
+
+    app.use(router);
+
+    const pageContext = (req: Request): PageContext => {
+      const notice = req.session.notice;
+      delete req.session.notice;
+      return {
+        locale: localeOf(req),
+        csrf: csrfToken(req),
+        user: appUser(req),
+        paths,
+        createAccountUrl: mojeIdConfig.endpoints.createAccountUrl,
+        notice,
+        showDemoHint: !config.production,
+      };
+    };
+    const send = (res: Response, page: string, status = 200): void => {
+      res.status(status).set('Cache-Control', 'no-store').type('html').send(page);
+    };
+    const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
+    // Every POST form carries the session's token (`csrfToken(req)`, the same one the library's
+    // logout form uses); the library's `csrfProtection` checks it, the Origin and Sec-Fetch-Site,
+    // and passes a `csrf_failed` MojeIdError (403) to the error handler below.
+    const csrf = csrfProtection({ origin: config.baseUrl });
+    const logIn = (req: Request, user: StoredUser): Promise<void> =>
+      new Promise((resolve, reject) => req.logIn(user, (error?: unknown) => (error ? reject(error) : resolve())));
+
+    app.get('/static/app.css', (_req, res) => {
+      res.set('Cache-Control', 'public, max-age=3600').type('text/css').send(APP_STYLESHEET);
+    });
+
+    // No icon; answered so browsers do not log a 404 on every page.
+    app.get('/favicon.ico', (_req, res) => void res.set('Cache-Control', 'public, max-age=86400').status(204).end());
+
+    app.get('/', (req, res) => send(res, homePage(pageContext(req))));
+
+    app.get('/login', (req, res) => {
+      if (accountUser(req)) return res.redirect(303, '/profile');
+      send(res, loginPage(pageContext(req), { returnTo: safePath(req.query['returnTo'], '/profile') }));
+    });
+
+    app.post('/login', form, csrf, async (req, res) => {
+      const email = bodyText(req, 'email');
+      const returnTo = safePath(bodyText(req, 'returnTo'), '/profile');
+      const user = email ? db.findUserByEmail(email) : undefined;
+      if (!(await verifyPassword(bodyText(req, 'password'), user?.password_hash))) {
+        return send(res, loginPage(pageContext(req), { returnTo, email, failed: true }), 401);
+      }
+      await logIn(req, { kind: 'account', userId: (user as LocalUser).id, method: 'password' });
+      res.redirect(303, returnTo);
+    });
+
+    app.get('/profile', (req, res) => {
+      const user = accountUser(req);
+      if (!user) return res.redirect(303, '/login?returnTo=%2Fprofile');
+      send(res, profilePage(pageContext(req), user));
+    });
+
+    // Appendix 7 point 7c: link the logged-in account: remember the intent, then log in at mojeID.
+    app.post('/account/mojeid/link', form, csrf, (req, res) => {
+      const user = accountUser(req);
+      if (!user) return res.redirect(303, '/login?returnTo=%2Fprofile');
+      if (user.link) return res.redirect(303, '/profile');
+      req.session.linkMojeIdFor = { userId: user.userId, createdAt: Date.now() };
+      res.redirect(303, `${paths.login}?returnTo=${encodeURIComponent('/profile')}`);
+    });
+
+    // Appendix 7 point 7d: unlink. An account created through mojeID has no password yet: it gets
+    // one here, or it could never be logged in to again.
+    app.post('/account/mojeid/unlink', form, csrf, async (req, res) => {
+      const user = accountUser(req);
+      if (!user) return res.redirect(303, '/login?returnTo=%2Fprofile');
+      if (!user.account.password_hash) {
+        const newPassword = bodyText(req, 'newPassword');
+        if (newPassword.length < 8) {
+          return send(res, messagePage(pageContext(req), 'Heslo je příliš krátké / Password too short', 'Zvolte heslo o alespoň 8 znacích. / Choose a password of at least 8 characters.'), 400);
+        }
+        db.setPasswordHash(user.userId, await hashPassword(newPassword));
+      }
+      db.unlink(user.userId);
+      req.session.notice = 'unlinked';
+      res.redirect(303, '/profile');
+    });
+
+    app.get('/account/mojeid/first-login', (req, res) => {
+      const user = pendingUser(req);
+      if (!user) return res.redirect(303, accountUser(req) ? '/profile' : '/');
+      const email = claimText(user.mojeid, 'email');
+      send(res, firstLoginPage(pageContext(req), user, { emailTaken: !!email && !!db.findUserByEmail(email) }));
+    });
+
+    // Appendix 7 point 6a: link the mojeID identity to an existing account, proven by its password.
+    app.post('/account/mojeid/link-existing', form, csrf, async (req, res) => {
+      const user = pendingUser(req);
+      if (!user) return res.redirect(303, '/');
+      const email = bodyText(req, 'email');
+      const account = email ? db.findUserByEmail(email) : undefined;
+      const mojeIdEmail = claimText(user.mojeid, 'email');
+      const emailTaken = !!mojeIdEmail && !!db.findUserByEmail(mojeIdEmail);
+      if (!(await verifyPassword(bodyText(req, 'password'), account?.password_hash)) || !account) {
+        return send(res, firstLoginPage(pageContext(req), user, { failed: true, email, emailTaken }), 401);
+      }
+      try {
+        db.link(account.id, user.mojeid.sub);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        const text =
+          error.conflict === 'user_linked'
+            ? 'Tento místní účet je už propojen s jiným účtem mojeID. / This local account is already linked to another mojeID account.'
+            : 'Tento účet mojeID je už propojen s jiným místním účtem. / This mojeID account is already linked to another local account.';
+        return send(res, messagePage(pageContext(req), 'Propojení nelze provést / Cannot link', text), 409);
+      }
+      await logIn(req, { kind: 'account', userId: account.id, method: 'mojeid', mojeid: user.mojeid, reviewUpdates: true, notice: 'linked' });
+      res.redirect(303, '/profile');
+    });
+
+    // Appendix 7 point 6b: a new account from the mojeID data, linked.
+    app.post('/account/mojeid/create', form, csrf, async (req, res) => {
+      const user = pendingUser(req);
+      if (!user) return res.redirect(303, '/');
+      const m = user.mojeid;
+      const email = claimText(m, 'email');
+      if (!email) return res.redirect(303, '/account/mojeid/first-login');
+      let created: LocalUser;
+      try {
+        created = db.createLinkedUser(
+          { email, given_name: claimText(m, 'given_name') ?? null, family_name: claimText(m, 'family_name') ?? null, phone: claimText(m, 'phone_number') ?? null },
+          m.sub,
+        );
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        if (error.conflict === 'email_taken') return send(res, firstLoginPage(pageContext(req), user, { emailTaken: true }), 409);
+        return send(res, messagePage(pageContext(req), 'Účet už existuje / Account exists', 'Tento účet mojeID je už propojen; přihlaste se znovu. / This mojeID account is already linked; log in again.'), 409);
+      }
+      await logIn(req, { kind: 'account', userId: created.id, method: 'mojeid', mojeid: m, notice: 'created' });
+      res.redirect(303, '/profile');
+    });
+
+    app.post('/account/mojeid/cancel', form, csrf, (req, res, next) => {
+      if (!pendingUser(req)) return res.redirect(303, '/');
+      req.logout((error?: unknown) => (error ? next(error) : res.redirect(303, '/')));
+    });
+
+    // Appendix 7 point 5: per field, keep the local value or take mojeID's.
+    const updateState = (user: AccountUser) => {
+      const diffs = user.mojeid ? differences(user.account, user.mojeid) : [];
+      const blocked = new Set<string>();
+      for (const d of diffs) {
+        if (d.field !== 'email') continue;
+        const owner = db.findUserByEmail(d.mojeid);
+        if (owner && owner.id !== user.userId) blocked.add('email');
+      }
+      return { diffs, blocked };
+    };
+
+    app.get('/account/mojeid/update', (req, res) => {
+      const user = accountUser(req);
+      if (!user) return res.redirect(303, '/');
+      const { diffs, blocked } = updateState(user);
+      if (!diffs.length) {
+        rewriteStoredUser(req, (u) => ({ ...u, reviewUpdates: false }));
+        return res.redirect(303, '/profile');
+      }
+      send(res, updatePage(pageContext(req), diffs, blocked));
+    });
+
+    app.post('/account/mojeid/update', form, csrf, (req, res) => {
+      const user = accountUser(req);
+      if (!user) return res.redirect(303, '/');
+      const { diffs, blocked } = updateState(user);
+      const changes: Partial<Record<ProfileField, string>> = {};
+      for (const d of diffs) if (bodyText(req, `update_${d.field}`) === '1' && !blocked.has(d.field)) changes[d.field] = d.mojeid;
+      try {
+        db.updateUser(user.userId, changes);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        const { email: _taken, ...rest } = changes;
+        db.updateUser(user.userId, rest);
+      }
+      rewriteStoredUser(req, (u) => ({ ...u, reviewUpdates: false }));
+      req.session.notice = 'updated';
+      res.redirect(303, '/profile');
+    });
+
+    app.get('/me', (req, res) => {
+      res.set('Cache-Control', 'no-store');
+      const user = accountUser(req);
+      if (!user) return res.status(401).json({ error: 'login_required' });
+      const { password_hash, ...account } = user.account;
+      res.json({
+        user: { ...account, has_password: password_hash !== null },
+        mojeid: user.link ? { sub: user.link.sub, linked_at: user.link.linked_at } : null,
+        login_method: user.method,
+      });
+    });
+
+    app.use((req: Request, res: Response) => {
+      if (req.accepts(['html', 'json']) === 'json') return void res.status(404).json({ error: 'not_found' });
+      send(res, messagePage(pageContext(req), 'Stránka nenalezena / Not found', 'Tato stránka neexistuje. / This page does not exist.'), 404);
+    });
+    app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+      if (isMojeIdError(error) && error.code === 'csrf_failed') {
+        if (res.headersSent) return;
+        return send(res, messagePage(pageContext(req), 'Formulář vypršel / Form expired', 'Načtěte stránku znovu a zkuste to ještě jednou. / Reload the page and try again.'), 403);
+      }
+      const status = (error as { status?: unknown } | null)?.status;
+      const clientError = typeof status === 'number' && status >= 400 && status < 500;
+      if (!clientError) console.error('[example-app] unexpected error', error);
+      if (res.headersSent) return;
+      const ctx: PageContext = { ...pageContextSafe(req), paths, createAccountUrl: mojeIdConfig.endpoints.createAccountUrl, showDemoHint: false };
+      send(
+        res,
+        messagePage(ctx, clientError ? 'Chybný požadavek / Bad request' : 'Něco se pokazilo / Something went wrong', 'Zkuste to prosím znovu. / Please try again.'),
+        clientError ? (status as number) : 500,
+      );
+    });
+
+    const activeSimulator = simulator;
+    return {
+      app,
+      mojeid: mojeIdConfig,
+      simulator: activeSimulator ? { origin: activeSimulator.origin, issuer: activeSimulator.issuer } : undefined,
+      demoAccountCreated,
+      async close() {
+        db.close();
+        await activeSimulator?.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    await simulator?.close();
+    throw error;
+  }
+}
+
+/** For the error handler: never throws, even without a session. */
+function pageContextSafe(req: Request): Pick<PageContext, 'locale' | 'csrf' | 'user'> {
+  let csrf = '';
+  try {
+    csrf = csrfToken(req);
+  } catch {
+    // no session: forms on this page will not validate, which is fine for an error page
+  }
+  return { locale: localeOf(req), csrf, user: typeof req.isAuthenticated === 'function' ? appUser(req) : undefined };
+}
+
+/** `?lang=cs|en`, else the browser's preference; Czech by default. */
+function localeOf(req: Request): Locale {
+  const lang = req.query['lang'];
+  if (lang === 'cs' || lang === 'en') return lang;
+  return req.acceptsLanguages('cs', 'en') === 'en' ? 'en' : 'cs';
+}
+
+function bodyText(req: Request, name: string): string {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** A same-origin path (`/x`, not `//x`, `/\x` or a URL), else the fallback. */
+function safePath(value: unknown, fallback: string): string {
+  // eslint-disable-next-line no-control-regex
+  return typeof value === 'string' && /^\/(?![/\\])/.test(value) && !/[\u0000-\u001f\u007f\\]/.test(value) && value.length < 1024 ? value : fallback;
+}

@@ -1,0 +1,171 @@
+/**
+ * The example app's configuration, from environment variables (all documented in `.env.example`).
+ *
+ * Two kinds of variables: the app's own (PORT, BASE_URL, SESSION_SECRET, DATABASE_FILE,
+ * SIMULATOR_PORT) and the library's MOJEID_* ones, which `mojeid()` reads itself. Every problem is
+ * collected and reported at once, each naming its variable, so one restart fixes them all.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigurationError, resolveConfig, type MojeIdOptions } from 'passport-mojeid-oidc';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ConfigIssue {
+  readonly variable: string;
+  readonly message: string;
+}
+
+/** Thrown by `loadConfig` (and rethrown by `createExampleApp` for MOJEID_* problems). */
+export class ExampleConfigError extends Error {
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[]) {
+    super(`configuration is invalid:\n${issues.map((i) => `  - ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ExampleConfigError';
+    this.issues = issues;
+  }
+}
+
+export interface AppConfig {
+  readonly production: boolean;
+  readonly port: number;
+  /** The app's public origin, without a trailing slash. */
+  readonly baseUrl: string;
+  readonly https: boolean;
+  readonly sessionSecret: string;
+  readonly databaseFile: string;
+  /**
+   * No MOJEID_CLIENT_ID, MOJEID_ISSUER or MOJEID_ENV: the local mojeID simulator is started
+   * in-process and used as the issuer, with a client registered for this app.
+   */
+  readonly useSimulator: boolean;
+  readonly simulatorPort: number;
+  /** Where `mojeid()` reads MOJEID_* variables from (normally `process.env`). */
+  readonly env: Env;
+  /** Things worth telling whoever starts the app (generated secret …). */
+  readonly warnings: readonly string[];
+}
+
+/** example-app/, whether this file runs as example-app/src/*.ts (tests) or example-app/dist/*.js. */
+export const EXAMPLE_APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_DATABASE_FILE = path.join(EXAMPLE_APP_DIR, 'data', 'app.sqlite');
+
+function parsePort(text: string | undefined, variable: string, fallback: number, issues: ConfigIssue[]): number {
+  if (text === undefined || text.trim() === '') return fallback;
+  const t = text.trim();
+  if (!/^\d+$/.test(t) || Number(t) > 65535) {
+    issues.push({ variable, message: `expected a TCP port number (0-65535), got ${JSON.stringify(text)}` });
+    return fallback;
+  }
+  return Number(t);
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/** The MOJEID_* variables that choose a real mojeID (or another issuer) instead of the simulator. */
+export const PROVIDER_VARIABLES = ['MOJEID_CLIENT_ID', 'MOJEID_ISSUER', 'MOJEID_ENV'] as const;
+
+/**
+ * Reads and checks every variable. Throws `ExampleConfigError` listing all problems, the app's and
+ * the library's (MOJEID_*, checked with the library's own `resolveConfig`).
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const issues: ConfigIssue[] = [];
+  const warnings: string[] = [];
+  const production = env['NODE_ENV'] === 'production';
+
+  const port = parsePort(env['PORT'], 'PORT', 3000, issues);
+
+  let baseUrl = `http://localhost:${port}`;
+  const baseText = env['BASE_URL']?.trim();
+  if (baseText) {
+    try {
+      const url = new URL(baseText);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        issues.push({ variable: 'BASE_URL', message: `expected an http(s) URL, got ${JSON.stringify(baseText)}` });
+      } else if (url.pathname !== '/' || url.search || url.hash) {
+        issues.push({ variable: 'BASE_URL', message: `must be an origin only, without a path, got ${JSON.stringify(baseText)}` });
+      } else if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        issues.push({ variable: 'BASE_URL', message: `must use https except on localhost/127.0.0.1, got ${JSON.stringify(baseText)}` });
+      } else {
+        baseUrl = url.origin;
+      }
+    } catch {
+      issues.push({ variable: 'BASE_URL', message: `expected an absolute URL such as https://shop.example.cz, got ${JSON.stringify(baseText)}` });
+    }
+  }
+  const https = baseUrl.startsWith('https:');
+
+  let sessionSecret = env['SESSION_SECRET'] ?? '';
+  if (sessionSecret && sessionSecret.length < 32) {
+    issues.push({ variable: 'SESSION_SECRET', message: 'must be at least 32 characters long (e.g. `openssl rand -base64 48`)' });
+  } else if (!sessionSecret) {
+    if (production) {
+      issues.push({ variable: 'SESSION_SECRET', message: 'not set: required when NODE_ENV=production (e.g. `openssl rand -base64 48`)' });
+    } else {
+      sessionSecret = randomBytes(32).toString('base64url');
+      warnings.push('SESSION_SECRET is not set: using a random one, so every restart logs everybody out. Set it in production.');
+    }
+  }
+
+  const databaseFile = env['DATABASE_FILE']?.trim() ? path.resolve(env['DATABASE_FILE'].trim()) : DEFAULT_DATABASE_FILE;
+
+  const useSimulator = PROVIDER_VARIABLES.every((name) => !env[name]?.trim());
+  // PORT 0 (any free port) has no "next" port, so the simulator takes any free port too.
+  const simulatorPort = parsePort(env['SIMULATOR_PORT'], 'SIMULATOR_PORT', port === 0 ? 0 : port + 1, issues);
+  if (useSimulator && production) {
+    issues.push({
+      variable: 'MOJEID_CLIENT_ID',
+      message: 'not set: NODE_ENV=production needs a real mojeID client (MOJEID_ENV, MOJEID_CLIENT_ID, MOJEID_CLIENT_SECRET), not the local simulator',
+    });
+  }
+
+  // The library's variables, checked by the library itself. With the simulator the issuer and the
+  // client are filled in later, so stand-ins are given here and only the other variables count.
+  try {
+    resolveConfig({
+      ...mojeIdAppDefaults(env),
+      baseUrl,
+      env,
+      ...(useSimulator ? { issuer: 'http://127.0.0.1:1/oidc/', clientId: 'simulator', clientSecret: 'simulator' } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    for (const issue of error.issues) issues.push({ variable: issue.variable, message: issue.message });
+  }
+
+  if (issues.length) throw new ExampleConfigError(issues);
+  return { production, port, baseUrl, https, sessionSecret, databaseFile, useSimulator, simulatorPort, env, warnings };
+}
+
+/**
+ * What this app asks mojeID for, unless MOJEID_SCOPE / MOJEID_CLAIMS say otherwise (options given
+ * to `mojeid()` win over variables, so the defaults are only passed when the variable is unset).
+ * Appendix 7 point 4: only the e-mail is essential, because a local account needs one; the rest is
+ * optional and is used to fill in (or update) the local account and to show on the profile page.
+ */
+export function mojeIdAppDefaults(env: Env): Pick<MojeIdOptions, 'scope' | 'claims'> {
+  return {
+    ...(env['MOJEID_SCOPE']?.trim() ? {} : { scope: 'openid profile email phone address' }),
+    ...(env['MOJEID_CLAIMS']?.trim()
+      ? {}
+      : { claims: { email: 'essential', given_name: 'optional', family_name: 'optional', phone_number: 'optional' } as const }),
+  };
+}
+
+/** The message `start.ts` prints for a configuration error: one line per variable, no stack. */
+export function describeConfigError(error: unknown): string | undefined {
+  let issues: readonly ConfigIssue[] | undefined;
+  if (error instanceof ExampleConfigError) issues = error.issues;
+  else if (error instanceof ConfigurationError) issues = error.issues.map((i) => ({ variable: i.variable, message: i.message }));
+  if (!issues) return undefined;
+  return [
+    'The example app cannot start: its configuration is invalid.',
+    ...issues.map((i) => `  - ${i.variable}: ${i.message}`),
+    'Every variable is described in .env.example.',
+  ].join('\n');
+}

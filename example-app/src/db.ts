@@ -1,0 +1,178 @@
+/**
+ * Storage: an embedded SQLite database (better-sqlite3) with the app's local accounts and their
+ * links to mojeID identities. A link is keyed by mojeID's `sub`, the stable identifier of the user
+ * for this client (never by e-mail, which the user can change at mojeID).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { hashPassword } from './passwords.js';
+
+export interface LocalUser {
+  readonly id: number;
+  readonly email: string;
+  readonly password_hash: string | null;
+  readonly given_name: string | null;
+  readonly family_name: string | null;
+  readonly phone: string | null;
+  readonly created_at: string;
+}
+
+export interface MojeIdLink {
+  readonly user_id: number;
+  readonly sub: string;
+  readonly linked_at: string;
+}
+
+/** The local account fields that can be filled in or updated from mojeID data. */
+export type ProfileField = 'email' | 'given_name' | 'family_name' | 'phone';
+
+export interface NewUser {
+  email: string;
+  passwordHash?: string | null;
+  given_name?: string | null;
+  family_name?: string | null;
+  phone?: string | null;
+}
+
+export const DEMO_ACCOUNT = Object.freeze({
+  email: 'demo@example.cz',
+  password: 'demo-password',
+  given_name: 'Demo',
+  family_name: 'Uživatel',
+  phone: '+420.111222333',
+});
+
+/** Thrown when a change would break a uniqueness rule (an e-mail or a mojeID already in use). */
+export class ConflictError extends Error {
+  readonly conflict: 'email_taken' | 'sub_linked' | 'user_linked';
+  constructor(conflict: ConflictError['conflict']) {
+    super(conflict);
+    this.name = 'ConflictError';
+    this.conflict = conflict;
+  }
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  id            INTEGER PRIMARY KEY,
+  email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  password_hash TEXT,
+  given_name    TEXT,
+  family_name   TEXT,
+  phone         TEXT,
+  created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE TABLE IF NOT EXISTS mojeid_links (
+  user_id   INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+  sub       TEXT NOT NULL UNIQUE,
+  linked_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+`;
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export class AppDatabase {
+  readonly #db: Database.Database;
+
+  /** Opens (creating the directory and the tables if needed) the database file. */
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('foreign_keys = ON');
+    this.#db.exec(SCHEMA);
+  }
+
+  /** First start (no accounts yet): creates the demo account. Returns whether it did. */
+  async seedDemoAccount(): Promise<boolean> {
+    const { count } = this.#db.prepare('SELECT count(*) AS count FROM users').get() as { count: number };
+    if (count > 0) return false;
+    const passwordHash = await hashPassword(DEMO_ACCOUNT.password);
+    const again = this.#db.prepare('SELECT count(*) AS count FROM users').get() as { count: number };
+    if (again.count > 0) return false;
+    this.createUser({ ...DEMO_ACCOUNT, passwordHash });
+    return true;
+  }
+
+  findUserById(id: number): LocalUser | undefined {
+    return this.#db.prepare('SELECT * FROM users WHERE id = ?').get(id) as LocalUser | undefined;
+  }
+
+  findUserByEmail(email: string): LocalUser | undefined {
+    return this.#db.prepare('SELECT * FROM users WHERE email = ?').get(normaliseEmail(email)) as LocalUser | undefined;
+  }
+
+  /** Throws `ConflictError('email_taken')` when the e-mail belongs to another account. */
+  createUser(user: NewUser): LocalUser {
+    try {
+      const result = this.#db
+        .prepare('INSERT INTO users (email, password_hash, given_name, family_name, phone) VALUES (?, ?, ?, ?, ?)')
+        .run(normaliseEmail(user.email), user.passwordHash ?? null, user.given_name ?? null, user.family_name ?? null, user.phone ?? null);
+      return this.findUserById(Number(result.lastInsertRowid)) as LocalUser;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('email_taken');
+      throw error;
+    }
+  }
+
+  /** Creates the account and its mojeID link in one transaction: both or neither. */
+  createLinkedUser(user: NewUser, sub: string): LocalUser {
+    return this.#db.transaction(() => {
+      if (this.findLinkBySub(sub)) throw new ConflictError('sub_linked');
+      const created = this.createUser(user);
+      this.link(created.id, sub);
+      return created;
+    })();
+  }
+
+  /** Updates only the given fields. Throws `ConflictError('email_taken')`. */
+  updateUser(id: number, fields: Partial<Record<ProfileField, string | null>>): void {
+    const entries = Object.entries(fields).filter(([name]) => ['email', 'given_name', 'family_name', 'phone'].includes(name));
+    if (!entries.length) return;
+    const values = entries.map(([name, value]) => (name === 'email' && value ? normaliseEmail(value) : value));
+    try {
+      this.#db.prepare(`UPDATE users SET ${entries.map(([name]) => `${name} = ?`).join(', ')} WHERE id = ?`).run(...values, id);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('email_taken');
+      throw error;
+    }
+  }
+
+  setPasswordHash(id: number, passwordHash: string): void {
+    this.#db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, id);
+  }
+
+  findLinkBySub(sub: string): MojeIdLink | undefined {
+    return this.#db.prepare('SELECT * FROM mojeid_links WHERE sub = ?').get(sub) as MojeIdLink | undefined;
+  }
+
+  findLinkByUser(userId: number): MojeIdLink | undefined {
+    return this.#db.prepare('SELECT * FROM mojeid_links WHERE user_id = ?').get(userId) as MojeIdLink | undefined;
+  }
+
+  /** Links a mojeID identity to an account; one identity per account and one account per identity. */
+  link(userId: number, sub: string): MojeIdLink {
+    return this.#db.transaction(() => {
+      if (this.findLinkBySub(sub)) throw new ConflictError('sub_linked');
+      if (this.findLinkByUser(userId)) throw new ConflictError('user_linked');
+      this.#db.prepare('INSERT INTO mojeid_links (user_id, sub) VALUES (?, ?)').run(userId, sub);
+      return this.findLinkByUser(userId) as MojeIdLink;
+    })();
+  }
+
+  /** Returns whether a link was removed. */
+  unlink(userId: number): boolean {
+    return this.#db.prepare('DELETE FROM mojeid_links WHERE user_id = ?').run(userId).changes > 0;
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Starts the example app: reads the configuration, opens the database, starts the mojeID
+ * simulator if no real mojeID client is configured, and listens on PORT.
+ *
+ *   npm start        (builds the library and this app, then runs example-app/dist/start.js)
+ *
+ * A configuration error stops it with exit code 1 and one line per variable, no stack trace.
+ */
+import http from 'node:http';
+import { createExampleApp, type ExampleApp } from './app.js';
+import { describeConfigError, loadConfig } from './config.js';
+import { DEMO_ACCOUNT } from './db.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  for (const warning of config.warnings) console.warn(`Warning: ${warning}`);
+  const example: ExampleApp = await createExampleApp({ config });
+  const server = http.createServer(example.app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => resolve());
+  });
+
+  if (example.simulator) {
+    console.log(`mojeID: the local simulator at ${example.simulator.origin} (no MOJEID_CLIENT_ID set).`);
+    console.log('        Test accounts to choose there: partial, nia-high, business.');
+  } else {
+    console.log(`mojeID: ${example.mojeid.issuer} as client ${example.mojeid.clientId}; redirect URI ${example.mojeid.redirectUri}`);
+  }
+  if (example.demoAccountCreated) console.log(`Created the demo account ${DEMO_ACCOUNT.email} (password ${DEMO_ACCOUNT.password}).`);
+  console.log(`\nExample app ready. Open ${config.baseUrl}/\n`);
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    server.close();
+    server.closeAllConnections();
+    void example.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  const configProblem = describeConfigError(error);
+  if (configProblem) {
+    console.error(configProblem);
+  } else if ((error as { code?: unknown } | null)?.code === 'EADDRINUSE') {
+    console.error(`The example app cannot start: ${(error as Error).message}. Set PORT (and SIMULATOR_PORT) to free ports.`);
+  } else {
+    console.error('The example app failed to start:', error);
+  }
+  process.exit(1);
+});

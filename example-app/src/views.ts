@@ -1,0 +1,316 @@
+/**
+ * The example's pages: server-rendered, escaped by construction (`html`), no scripts, every form a
+ * plain POST carrying the CSRF token. Czech first, English alongside.
+ */
+import { loginButton, logoutForm, type Locale } from 'passport-mojeid-oidc';
+import type { LocalUser, MojeIdLink } from './db.js';
+import { html, trusted, type Html } from './html.js';
+import { claimText, type AccountUser, type FieldDifference, type MojeIdSnapshot, type Notice, type PendingUser } from './session-user.js';
+
+/** The mojeID router's paths (they follow MOJEID_MOUNT_PATH). */
+export interface MojeIdPaths {
+  readonly loginPage: string;
+  readonly login: string;
+  readonly logout: string;
+  readonly stylesheet: string;
+}
+
+export interface PageContext {
+  readonly locale: Locale;
+  /** This session's CSRF token (the library's `csrfToken(req)`). */
+  readonly csrf: string;
+  readonly user: AccountUser | PendingUser | undefined;
+  readonly paths: MojeIdPaths;
+  /** Appendix 7 point 2b: mojeID's "Create mojeID account" page. */
+  readonly createAccountUrl: string;
+  readonly notice?: Notice | undefined;
+  /** Show the demo account's credentials (not in production). */
+  readonly showDemoHint: boolean;
+}
+
+const NOTICES: Readonly<Record<Notice, { text: string; kind: 'ok' | 'warn' }>> = {
+  linked: { text: 'Účet je propojen s mojeID. / Your account is now linked with mojeID.', kind: 'ok' },
+  unlinked: { text: 'Propojení s mojeID bylo zrušeno. / Your account is no longer linked with mojeID.', kind: 'ok' },
+  created: { text: 'Účet byl založen z údajů mojeID a propojen. / Your account was created from your mojeID data and linked.', kind: 'ok' },
+  updated: { text: 'Vaše volba byla uložena. / Your choice was saved.', kind: 'ok' },
+  sub_linked_elsewhere: {
+    text: 'Tento účet mojeID je už propojen s jiným místním účtem; nic se nezměnilo. / This mojeID account is already linked to another local account; nothing was changed.',
+    kind: 'warn',
+  },
+  already_linked: {
+    text: 'Váš účet je už propojen s jiným účtem mojeID; nejdříve propojení zrušte. / Your account is already linked to another mojeID account; unlink it first.',
+    kind: 'warn',
+  },
+};
+
+function csrfField(ctx: PageContext): Html {
+  return html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
+}
+
+function poweredByMojeId(ctx: PageContext): Html {
+  // Appendix 7 point 3: a "Powered by mojeID" mark on the main page, linking to where mojeID is used.
+  return html`<p class="powered-by"><a href="${ctx.paths.loginPage}"><span class="mojeid-mark">mojeID</span> Podporuje mojeID / Powered by mojeID</a></p>`;
+}
+
+function mojeIdLoginButton(ctx: PageContext, returnTo: string): Html {
+  return trusted(
+    loginButton({
+      locale: ctx.locale,
+      loginUrl: returnTo === '/' ? ctx.paths.login : `${ctx.paths.login}?returnTo=${encodeURIComponent(returnTo)}`,
+      createAccountUrl: ctx.createAccountUrl,
+    }),
+  );
+}
+
+export function layout(ctx: PageContext, title: string, body: Html): string {
+  const user = ctx.user;
+  const nav =
+    user?.kind === 'account'
+      ? html`<a href="/profile">Profil / Profile</a> <span class="who">${user.displayName}</span> ${trusted(
+          logoutForm({ locale: ctx.locale, logoutUrl: ctx.paths.logout, csrfToken: ctx.csrf }),
+        )}`
+      : user?.kind === 'mojeid-pending'
+        ? html`<a href="/account/mojeid/first-login">Dokončit přihlášení / Finish logging in</a>`
+        : html`<a href="/login">Přihlásit se / Log in</a>`;
+  const notice = ctx.notice ? NOTICES[ctx.notice] : undefined;
+  return html`<!doctype html>
+<html lang="${ctx.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Ukázková aplikace</title>
+<link rel="stylesheet" href="${ctx.paths.stylesheet}">
+<link rel="stylesheet" href="/static/app.css">
+</head>
+<body>
+<header class="bar"><a class="brand" href="/">Ukázková aplikace <small>Example app</small></a><nav>${nav}</nav></header>
+<main>
+${notice ? html`<p class="notice ${notice.kind}" role="status">${notice.text}</p>` : ''}
+${body}
+</main>
+</body>
+</html>
+`.toString();
+}
+
+export function homePage(ctx: PageContext): string {
+  const user = ctx.user;
+  const body =
+    user?.kind === 'account'
+      ? html`<h1>Vítejte, ${user.displayName}</h1>
+<p>Jste přihlášeni. / You are logged in.</p>
+<p><a class="button" href="/profile">Můj profil / My profile</a></p>`
+      : html`<h1>Ukázková aplikace s mojeID</h1>
+<p class="lead">Přihlaste se svým účtem mojeID, nebo e-mailem a heslem.<br><span lang="en">Log in with your mojeID account, or with your e-mail and password.</span></p>
+${mojeIdLoginButton(ctx, '/profile')}
+<p><a href="/login">Přihlásit se e-mailem a heslem / Log in with e-mail and password</a></p>`;
+  return layout(ctx, 'Úvod / Home', html`${body}${poweredByMojeId(ctx)}`);
+}
+
+export function loginPage(ctx: PageContext, options: { returnTo: string; email?: string; failed?: boolean }): string {
+  const body = html`<h1>Přihlášení / Log in</h1>
+<section class="card">
+<h2>Přes mojeID / With mojeID</h2>
+${mojeIdLoginButton(ctx, options.returnTo)}
+</section>
+<section class="card">
+<h2>E-mailem a heslem / With e-mail and password</h2>
+${options.failed ? html`<p class="notice warn" role="alert">Nesprávný e-mail nebo heslo. / Wrong e-mail or password.</p>` : ''}
+<form method="post" action="/login" class="stack">
+${csrfField(ctx)}
+<input type="hidden" name="returnTo" value="${options.returnTo}">
+<label>E-mail <input type="email" name="email" required autocomplete="username" value="${options.email ?? ''}"></label>
+<label>Heslo / Password <input type="password" name="password" required autocomplete="current-password"></label>
+<button type="submit">Přihlásit se / Log in</button>
+</form>
+${ctx.showDemoHint ? html`<p class="hint">Ukázkový účet / Demo account: <code>demo@example.cz</code> / <code>demo-password</code></p>` : ''}
+</section>`;
+  return layout(ctx, 'Přihlášení / Log in', body);
+}
+
+function claimValue(value: unknown): Html | string {
+  if (value === undefined || value === null) return '';
+  const formatted = (value as { formatted?: unknown }).formatted;
+  if (typeof value === 'object' && typeof formatted === 'string') {
+    // An address (normalised to an object by the library): its printable form, line by line.
+    return html`${formatted.split('\n').map((line, i) => html`${i ? html`<br>` : ''}${line}`)}`;
+  }
+  if (typeof value === 'object') return html`<code>${JSON.stringify(value)}</code>`;
+  return String(value);
+}
+
+function snapshotTable(snapshot: MojeIdSnapshot): Html {
+  const rows: Array<[string, unknown]> = [
+    ['acr', snapshot.acr ?? '(none)'],
+    ['Úroveň ověření / Assurance level', snapshot.assuranceLevel ?? '(none)'],
+    ['amr', snapshot.amr?.join(' ')],
+    ['auth_time', snapshot.authTime !== undefined ? new Date(snapshot.authTime * 1000).toISOString() : undefined],
+    ['iss', snapshot.issuer],
+  ];
+  return html`<table class="data" id="mojeid-claims">
+<tbody>
+${Object.entries(snapshot.claims).map(([name, value]) => html`<tr><th><code>${name}</code></th><td>${claimValue(value)}</td></tr>`)}
+${rows.filter(([, v]) => v !== undefined).map(([name, value]) => html`<tr class="meta"><th>${name}</th><td>${claimValue(value)}</td></tr>`)}
+</tbody>
+</table>`;
+}
+
+function accountTable(account: LocalUser): Html {
+  return html`<table class="data" id="local-account">
+<tbody>
+<tr><th>E-mail</th><td>${account.email}</td></tr>
+<tr><th>Jméno / Given name</th><td>${account.given_name ?? ''}</td></tr>
+<tr><th>Příjmení / Family name</th><td>${account.family_name ?? ''}</td></tr>
+<tr><th>Telefon / Phone</th><td>${account.phone ?? ''}</td></tr>
+<tr><th>Heslo / Password</th><td>${account.password_hash ? 'nastaveno / set' : 'nenastaveno (jen mojeID) / not set (mojeID only)'}</td></tr>
+<tr><th>Založen / Created</th><td>${account.created_at}</td></tr>
+</tbody>
+</table>`;
+}
+
+function linkSection(ctx: PageContext, user: AccountUser, link: MojeIdLink | undefined): Html {
+  if (link) {
+    return html`<p>Propojeno s mojeID / Linked with mojeID: <code id="mojeid-sub">${link.sub}</code><br><small>od / since ${link.linked_at}</small></p>
+<form method="post" action="/account/mojeid/unlink" class="stack">
+${csrfField(ctx)}
+${user.account.password_hash
+  ? ''
+  : html`<p class="hint">Účet nemá heslo: po zrušení propojení se budete přihlašovat e-mailem a tímto heslem.<br>This account has no password: after unlinking you will log in with your e-mail and this password.</p>
+<label>Nové heslo / New password <input type="password" name="newPassword" required minlength="8" autocomplete="new-password"></label>`}
+<button type="submit" class="secondary">Zrušit propojení s mojeID / Unlink mojeID</button>
+</form>`;
+  }
+  return html`<p>Účet není propojen s mojeID. / This account is not linked with mojeID.</p>
+<form method="post" action="/account/mojeid/link">
+${csrfField(ctx)}
+<button type="submit" class="mojeid-button"><span class="mojeid-mark" aria-hidden="true">mojeID</span> Propojit s mojeID / Link mojeID</button>
+</form>
+<p class="mojeid-links">Nemáte mojeID? / No mojeID yet? <a href="${ctx.createAccountUrl}">Založit účet mojeID / Create mojeID account</a></p>`;
+}
+
+export function profilePage(ctx: PageContext, user: AccountUser): string {
+  const body = html`<h1>Můj profil / My profile</h1>
+<p>Přihlášeni / Logged in: ${user.method === 'mojeid' ? 'přes mojeID / with mojeID' : 'heslem / with password'}</p>
+<section class="card">
+<h2>Místní účet / Local account</h2>
+${accountTable(user.account)}
+</section>
+<section class="card">
+<h2>mojeID</h2>
+${linkSection(ctx, user, user.link)}
+</section>
+<section class="card">
+<h2>Údaje z mojeID / Data received from mojeID</h2>
+${user.mojeid
+  ? html`<p class="hint">Při tomto přihlášení (${user.mojeid.receivedAt}). / At this login.</p>${snapshotTable(user.mojeid)}`
+  : html`<p class="hint">Přihlaste se přes mojeID a uvidíte, jaké údaje mojeID předalo. / Log in with mojeID to see the data it hands over.</p>`}
+</section>`;
+  return layout(ctx, 'Profil / Profile', body);
+}
+
+export function firstLoginPage(ctx: PageContext, user: PendingUser, options: { failed?: boolean; email?: string; emailTaken: boolean }): string {
+  const m = user.mojeid;
+  const email = claimText(m, 'email');
+  const body = html`<h1>První přihlášení přes mojeID<br><small>First login with mojeID</small></h1>
+<p>mojeID nám předalo tyto údaje / mojeID handed over:</p>
+<table class="data" id="mojeid-summary"><tbody>
+<tr><th>Jméno / Name</th><td>${[claimText(m, 'given_name'), claimText(m, 'family_name')].filter(Boolean).join(' ')}</td></tr>
+<tr><th>E-mail</th><td>${email ?? ''}</td></tr>
+<tr><th>Telefon / Phone</th><td>${claimText(m, 'phone_number') ?? ''}</td></tr>
+<tr><th>Identifikátor mojeID / mojeID identifier</th><td><code>${m.sub}</code></td></tr>
+</tbody></table>
+<div class="choices">
+<section class="card" id="link-existing">
+<h2>Už u nás máte účet? / Already have an account?</h2>
+<p>Propojte ho s mojeID: přihlaste se k němu e-mailem a heslem.<br>Link it with mojeID: log in to it with its e-mail and password.</p>
+${options.failed ? html`<p class="notice warn" role="alert">Nesprávný e-mail nebo heslo; nic nebylo propojeno. / Wrong e-mail or password; nothing was linked.</p>` : ''}
+<form method="post" action="/account/mojeid/link-existing" class="stack">
+${csrfField(ctx)}
+<label>E-mail <input type="email" name="email" required autocomplete="username" value="${options.email ?? email ?? ''}"></label>
+<label>Heslo / Password <input type="password" name="password" required autocomplete="current-password"></label>
+<button type="submit">Propojit s existujícím účtem / Link to existing account</button>
+</form>
+</section>
+<section class="card" id="create-new">
+<h2>Jste tu poprvé? / New here?</h2>
+<p>Založíme vám účet z údajů mojeID (bez hesla: přihlašujete se přes mojeID).<br>We create your account from your mojeID data (no password: you log in with mojeID).</p>
+${!email
+  ? html`<p class="notice warn">mojeID nepředalo e-mail, bez něj účet založit nelze. / mojeID did not hand over an e-mail address; an account needs one.</p>`
+  : options.emailTaken
+    ? html`<p class="notice warn">Účet s e-mailem ${email} už existuje: propojte ho vlevo. / An account with ${email} already exists: link it instead.</p>`
+    : html`<form method="post" action="/account/mojeid/create">
+${csrfField(ctx)}
+<button type="submit">Vytvořit nový účet / Create a new account</button>
+</form>`}
+</section>
+</div>
+<form method="post" action="/account/mojeid/cancel">
+${csrfField(ctx)}
+<button type="submit" class="link">Zrušit přihlášení / Cancel</button>
+</form>`;
+  return layout(ctx, 'První přihlášení / First login', body);
+}
+
+export function updatePage(ctx: PageContext, diffs: readonly FieldDifference[], blocked: ReadonlySet<string>): string {
+  const body = html`<h1>Údaje v mojeID se liší<br><small>Your mojeID data differs</small></h1>
+<p>Vyberte, které údaje chcete v našem účtu nahradit údaji z mojeID. Nezaškrtnuté zůstanou beze změny.<br>
+Choose which fields of your account to replace with the data from mojeID. Unticked fields stay as they are.</p>
+<form method="post" action="/account/mojeid/update">
+${csrfField(ctx)}
+<table class="data choices-table"><thead><tr><th>Údaj / Field</th><th>U nás / Here</th><th>V mojeID / In mojeID</th><th>Aktualizovat / Update</th></tr></thead>
+<tbody>
+${diffs.map(
+  (d) => html`<tr><th>${d.label}</th><td>${d.local ?? ''}</td><td>${d.mojeid}</td><td>${
+    blocked.has(d.field)
+      ? html`<small>používá jiný účet / used by another account</small>`
+      : html`<label><input type="checkbox" name="update_${d.field}" value="1"> <span class="visually-hidden">${d.label}</span></label>`
+  }</td></tr>`,
+)}
+</tbody></table>
+<p><button type="submit">Uložit volbu / Save choice</button></p>
+</form>`;
+  return layout(ctx, 'Aktualizace údajů / Update data', body);
+}
+
+export function messagePage(ctx: PageContext, title: string, text: string): string {
+  return layout(ctx, title, html`<h1>${title}</h1><p>${text}</p><p><a href="/">Zpět na úvod / Back home</a></p>`);
+}
+
+export const APP_STYLESHEET = `*{box-sizing:border-box}
+body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1b;background:#f6f6f4;line-height:1.5}
+.bar{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap;background:#fff;border-bottom:1px solid #ddd;padding:.6rem 1.2rem}
+.bar nav{display:flex;align-items:center;gap:.8rem}
+.bar form{margin:0}
+.bar .mojeid-logout button{color:#1d1d1b;padding:.35rem .8rem}
+.brand{font-weight:700;color:#1d1d1b;text-decoration:none}
+.brand small{font-weight:400;color:#666}
+.who{color:#555}
+main{max-width:46rem;margin:2rem auto;padding:0 1rem}
+h1 small{font-size:.6em;font-weight:400;color:#555}
+a{color:#0b5cad}
+.lead{font-size:1.1rem}
+.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:1rem 1.2rem;margin:1rem 0}
+.card h2{margin-top:0;font-size:1.15rem}
+.choices{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem}
+.stack{display:flex;flex-direction:column;gap:.6rem;max-width:22rem}
+label{display:flex;flex-direction:column;font-size:.95rem}
+.choices-table label{display:inline}
+.choices-table th{width:auto}
+.choices-table th:last-child,.choices-table td:last-child{text-align:center;white-space:nowrap}
+input[type=email],input[type=password]{padding:.45rem;border:1px solid #bbb;border-radius:4px;font-size:1rem}
+button{font:inherit;background:#0b5cad;color:#fff;border:0;border-radius:4px;padding:.55rem 1rem;cursor:pointer}
+button.secondary{background:#eee;color:#1d1d1b;border:1px solid #bbb}
+button.link{background:none;color:#0b5cad;padding:0;text-decoration:underline}
+.button{display:inline-block;background:#0b5cad;color:#fff;border-radius:4px;padding:.55rem 1rem;text-decoration:none}
+.data{border-collapse:collapse;width:100%;font-size:.95rem}
+.data th,.data td{border-bottom:1px solid #e5e5e5;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
+.data th{width:40%;font-weight:600}
+.data tr.meta th{color:#555}
+.notice{border-left:4px solid #2e7d32;background:#eef7ee;padding:.6rem 1rem}
+.notice.warn{border-color:#f26f21;background:#fff4ef}
+.hint{color:#555;font-size:.9rem}
+.powered-by{margin-top:3rem;font-size:.9rem}
+.powered-by a{color:#1d1d1b;text-decoration:none}
+.powered-by .mojeid-mark{background:#f26f21;color:#fff}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+`;

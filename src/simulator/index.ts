@@ -1,0 +1,33 @@
+/**
+ * A local mojeID simulator for tests and offline development: a real OpenID Connect provider
+ * (oidc-provider) shaped like mojeID per its technical documentation 3.1.4, with the three test
+ * accounts of §8.1, login and consent pages, the logout page of ch. 7 and a small driver that
+ * logs in through it over real HTTP.
+ *
+ * ```ts
+ * import { startSimulator, loginThroughSimulator } from 'passport-mojeid-oidc/simulator';
+ * const sim = await startSimulator({ clients: [{ client_id: 'app', client_secret: 's', redirect_uris: ['http://127.0.0.1:3000/cb'] }] });
+ * // ... build an authorization URL for sim.issuer, then:
+ * const callback = await loginThroughSimulator(authorizationUrl, { account: 'nia-high' });
+ * await sim.close();
+ * ```
+ *
+ * Needs `oidc-provider` (v9) installed; the library itself never imports it.
+ *
+ * Form fields, for tests that post directly (application/x-www-form-urlencoded):
+ * - `POST /oidc/interaction/<uid>/login`   `account=<account id>`
+ * - `POST /oidc/interaction/<uid>/confirm` `claim=<claim name>`, repeated for each claim released
+ * - `POST /oidc/interaction/<uid>/abort`   (no fields) Deny: `error=access_denied`
+ * - `POST /logout/`                        (no fields) ends the simulator session
+ *
+ * Other pages: `GET /logout/` (ch. 7), `GET /registration/` (target of "Create mojeID account"
+ * links), discovery at `/oidc/.well-known/openid-configuration` and at the root
+ * `/.well-known/openid-configuration/`, WebFinger at `/oidc/.well-known/webfinger` (§5.1.5).
+ *
+ * @module
+ */
+export { startSimulator } from './server.js';
+export { TEST_ACCOUNTS, EIDAS_HIGH, EIDAS_SUBSTANTIAL } from './accounts.js';
+export { loginThroughSimulator, type LoginThroughSimulatorOptions } from './driver.js';
+export { CookieJar } from './cookie-jar.js';
+export type { RunningSimulator, SimulatorAccount, SimulatorClient, SimulatorOptions } from './types.js';

@@ -1,0 +1,184 @@
+/**
+ * The oidc-provider instance behind the simulator, configured to behave like mojeID.
+ *
+ * What is mojeID-specific here and in the middlewares it installs (`responses.ts`,
+ * `client-auth.ts`), and where it comes from:
+ * - endpoint paths `/oidc/authorization/`, `/oidc/token/`, `/oidc/userinfo/`,
+ *   `/oidc/registration/` (§5.1.5, ch. 8.3) and the JWKS at `/oidc/key.jwk` (field notes);
+ * - open dynamic registration without an initial access token (§5.1.3), 12-character client ids
+ *   (§8.3), secrets that expire after 24 hours and `registration_client_uri` in the form
+ *   `registration/?client_id=...` (§5.1.3, field notes), never full access for such clients;
+ * - scopes `openid profile email phone address openid2` (§5.1.6, §5.3.2), the `claims`
+ *   parameter (§5.1.6), claims asked for by scope only in UserInfo (field notes), the eIDAS
+ *   `acr_values` of §5.1.12;
+ * - PKCE accepted but never required, and not advertised (field notes);
+ * - token endpoint client authentication exactly as registered; failures answered with
+ *   `unauthorized_client` (Appendix 6.6) and pyoidc's "Wrong authentication method used";
+ * - `iss` and `client_id` on the code-flow callback, as pyoidc adds them (field notes).
+ *
+ * @module
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import type { JsonWebKey } from 'node:crypto';
+import type { Account, Configuration, KoaContext } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import { EIDAS_HIGH, EIDAS_SUBSTANTIAL, type AccountDirectory } from './accounts.js';
+import type { MemoryStore } from './adapter.js';
+import { SCOPES, providerClaimsConfiguration, releasableClaims } from './claims.js';
+import { enforceMojeidClientAuth } from './client-auth.js';
+import { mojeidResponses } from './responses.js';
+import { PAGE_HEADERS, errorPage } from './views.js';
+
+/** Where the simulator mounts oidc-provider: the issuer is `${origin}${OIDC_PATH}/`. */
+export const OIDC_PATH = '/oidc';
+
+/** Interaction pages (login, consent) live under the issuer: `/oidc/interaction/<uid>`. */
+export const INTERACTION_PATH = `${OIDC_PATH}/interaction`;
+
+/** Cookie settings shared by oidc-provider and the logout page, which ends its session. */
+export const LONG_COOKIE = { httpOnly: true, sameSite: 'lax' } as const;
+const SHORT_COOKIE = { httpOnly: true, sameSite: 'lax' } as const;
+
+const OIDC_PROVIDER_RUNTIME_NOTICE = 'oidc-provider WARNING: Unsupported runtime';
+
+/**
+ * Load oidc-provider once. It warns at import time on Node 20 ("Unsupported runtime"); this
+ * package supports Node >= 20.19 and oidc-provider 9 runs there, so that one line is dropped.
+ */
+let loading: Promise<typeof import('oidc-provider')> | undefined;
+function loadOidcProvider(): Promise<typeof import('oidc-provider')> {
+  if (!loading) {
+    const original = console.warn;
+    console.warn = (...args: unknown[]): void => {
+      if (typeof args[0] === 'string' && args[0].includes(OIDC_PROVIDER_RUNTIME_NOTICE)) return;
+      original(...args);
+    };
+    loading = import('oidc-provider')
+      .catch((cause: unknown) => {
+        throw new Error('the mojeID simulator needs the oidc-provider package (v9): npm install --save-dev oidc-provider', { cause });
+      })
+      .finally(() => {
+        console.warn = original;
+      });
+  }
+  return loading;
+}
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A client id like mojeID's: 12 lower- and uppercase letters and digits (§8.3). */
+export function randomClientId(): string {
+  let id = '';
+  for (let i = 0; i < 12; i += 1) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return id;
+}
+
+export interface ProviderSetup {
+  issuer: string;
+  store: MemoryStore;
+  accounts: AccountDirectory;
+  /** Whether the client has full access (Appendix 1 "Only for full access" claims). */
+  isFullAccess(clientId: string | undefined): boolean;
+  /** Private RSA signing key as a JWK. */
+  signingKey: JsonWebKey;
+}
+
+function sendErrorPage(ctx: KoaContext, error: string, description: string | undefined): void {
+  for (const [name, value] of Object.entries(PAGE_HEADERS)) ctx.set(name, value);
+  ctx.type = 'html';
+  ctx.body = errorPage(error, description);
+}
+
+function originOf(uri: string): string | undefined {
+  try {
+    return new URL(uri).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+function configuration(setup: ProviderSetup, interactions: Configuration['interactions']): Configuration {
+  return {
+    adapter: (name: string) => setup.store.adapterFor(name),
+    async findAccount(ctx: KoaContext, sub: string): Promise<Account | undefined> {
+      const account = setup.accounts.bySub(sub);
+      if (!account) return undefined;
+      return {
+        accountId: sub,
+        async claims() {
+          return releasableClaims(account, sub, setup.isFullAccess(ctx.oidc?.client?.clientId));
+        },
+      };
+    },
+    // Every client gets `auth_time` in its ID tokens, so an RP can check max_age itself.
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      id_token_signed_response_alg: 'RS256',
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      require_auth_time: true,
+    },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'],
+    acrValues: [EIDAS_SUBSTANTIAL, EIDAS_HIGH],
+    claims: providerClaimsConfiguration(),
+    // Code flow: ID token claims only when asked for under `claims.id_token` (field notes).
+    conformIdTokenClaims: true,
+    scopes: [...SCOPES],
+    subjectTypes: ['public'],
+    responseTypes: ['code', 'id_token', 'code id_token', 'none'],
+    pkce: { required: () => false },
+    routes: {
+      authorization: '/authorization/',
+      token: '/token/',
+      userinfo: '/userinfo/',
+      registration: '/registration/',
+      jwks: '/key.jwk',
+    },
+    features: {
+      devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
+      registration: { enabled: true, initialAccessToken: false, idFactory: randomClientId },
+      // Logout is mojeID's own confirmation page (ch. 7), not RP-initiated logout.
+      rpInitiatedLogout: { enabled: false },
+      dPoP: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      resourceIndicators: { enabled: false },
+    },
+    interactions,
+    cookies: { keys: [randomBytes(32).toString('base64url')], long: LONG_COOKIE, short: SHORT_COOKIE },
+    jwks: { keys: [setup.signingKey] },
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      Interaction: 3600,
+      Session: 8 * 3600,
+      Grant: 8 * 3600,
+      RefreshToken: 14 * 24 * 3600,
+    },
+    clientBasedCORS: (_ctx, origin, client) => client.redirectUris.some((uri) => originOf(uri) === origin),
+    async renderError(ctx, out) {
+      sendErrorPage(ctx, out.error, out.error_description);
+    },
+  };
+}
+
+/** A configured oidc-provider for one simulator. */
+export async function createProvider(setup: ProviderSetup): Promise<Provider> {
+  const { default: Provider, interactionPolicy, errors } = await loadOidcProvider();
+  const policy = interactionPolicy.base();
+  // An unmet essential `acr` does not send the user back to the login page: the ID token just
+  // carries the account's level, or none, and the RP decides (§5.1.12).
+  policy.get('login')?.checks.remove('essential_acrs');
+  policy.get('login')?.checks.remove('essential_acr');
+  const provider = new Provider(
+    setup.issuer,
+    configuration(setup, { policy, url: async (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` }),
+  );
+  provider.use(mojeidResponses(setup.issuer, setup.store));
+  enforceMojeidClientAuth(provider, errors.InvalidClientAuth);
+  provider.on('server_error', (_ctx, error) => {
+    console.error('mojeID simulator: server error', error);
+  });
+  return provider;
+}

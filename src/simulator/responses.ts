@@ -1,0 +1,81 @@
+/**
+ * A koa middleware around oidc-provider's routes that turns its answers into mojeID's:
+ * - discovery: see `discovery.ts` (field notes);
+ * - JWKS: the key without `alg` and `use` (field notes);
+ * - dynamic registration: `client_secret_expires_at` 24 hours ahead and
+ *   `registration_client_uri` as `.../oidc/registration/?client_id=...`, where the registration
+ *   can also be read (§5.1.3, field notes);
+ * - the code-flow callback: `client_id` next to `code`, `state` and `iss`, as pyoidc adds it
+ *   (field notes).
+ *
+ * @module
+ */
+import type { KoaContext, Middleware } from 'oidc-provider';
+import type { MemoryStore } from './adapter.js';
+import { mojeidDiscoveryDocument } from './discovery.js';
+
+/** Dynamically registered clients expire after 24 hours (§5.1.3). */
+const DYNAMIC_REGISTRATION_TTL = 24 * 3600;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function shapeRegistration(ctx: KoaContext, body: Record<string, unknown>, issuer: string, store: MemoryStore): void {
+  const clientId = body['client_id'];
+  if (typeof clientId !== 'string') return;
+  if (typeof body['registration_client_uri'] === 'string') {
+    body['registration_client_uri'] = `${issuer}registration/?client_id=${encodeURIComponent(clientId)}`;
+  }
+  if (ctx.oidc?.route === 'registration' && ctx.status === 201 && body['client_secret_expires_at'] === 0) {
+    const issuedAt = typeof body['client_id_issued_at'] === 'number' ? body['client_id_issued_at'] : Math.floor(Date.now() / 1000);
+    const expiresAt = issuedAt + DYNAMIC_REGISTRATION_TTL;
+    body['client_secret_expires_at'] = expiresAt;
+    // Stored too, so oidc-provider refuses the secret once it has expired.
+    const stored = store.get('Client', clientId);
+    if (stored) store.put('Client', clientId, { ...stored, client_secret_expires_at: expiresAt });
+  }
+}
+
+function withoutAlgAndUse(key: Record<string, unknown>): Record<string, unknown> {
+  const { alg: _alg, use: _use, ...rest } = key;
+  return rest;
+}
+
+function addClientIdToCallback(ctx: KoaContext, issuer: string): void {
+  const location = ctx.res.getHeader('Location');
+  const clientId = ctx.oidc?.client?.clientId;
+  if (typeof location !== 'string' || !clientId) return;
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return;
+  }
+  if (url.searchParams.has('code') && url.searchParams.get('iss') === issuer && !url.searchParams.has('client_id')) {
+    url.searchParams.set('client_id', clientId);
+    ctx.set('Location', url.href);
+  }
+}
+
+export function mojeidResponses(issuer: string, store: MemoryStore): Middleware {
+  return async (ctx, next) => {
+    const clientQuery = ctx.query['client_id'];
+    if (ctx.method === 'GET' && /^\/registration\/?$/i.test(ctx.path) && typeof clientQuery === 'string') {
+      // §5.1.3: registration information is read at `registration/?client_id=...`.
+      ctx.path = `/registration/${encodeURIComponent(clientQuery)}`;
+    }
+    await next();
+    const route = ctx.oidc?.route;
+    const body = ctx.body;
+    if ((route === 'registration' || route === 'client') && isRecord(body)) {
+      shapeRegistration(ctx, body, issuer, store);
+    } else if (route === 'discovery' && isRecord(body)) {
+      ctx.body = mojeidDiscoveryDocument(body);
+    } else if (route === 'jwks' && isRecord(body) && Array.isArray(body['keys'])) {
+      ctx.body = { keys: body['keys'].map((key: unknown) => (isRecord(key) ? withoutAlgAndUse(key) : key)) };
+    } else if ((route === 'authorization' || route === 'resume') && ctx.status === 303) {
+      addClientIdToCallback(ctx, issuer);
+    }
+  };
+}

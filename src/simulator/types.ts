@@ -1,0 +1,68 @@
+/**
+ * Public types of the local mojeID simulator (`passport-mojeid-oidc/simulator`).
+ *
+ * @module
+ */
+
+/** A client registered with the simulator, like a manual registration (manual §5.1.3). */
+export interface SimulatorClient {
+  client_id: string;
+  client_secret: string;
+  redirect_uris: string[];
+  /**
+   * How the client authenticates at the token endpoint. mojeID rejects any other method than the
+   * registered one (field notes); its default is `client_secret_basic`.
+   */
+  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post';
+  /** Shown to the user on the consent page. */
+  client_name?: string;
+  /**
+   * Full access (manual ch. 8: the test instance grants it for testing): only such clients get
+   * the "Only for full access" claims of Appendix 1 (§9.1). Default `true`. Dynamically
+   * registered clients never have it (§5.1.3: "automatic (dynamic) registration cannot be used
+   * for Full access").
+   */
+  full_access?: boolean;
+}
+
+/** A mojeID account the simulator can log in as. */
+export interface SimulatorAccount {
+  /** Stable id used by the login form (`account=<id>`) and by `loginThroughSimulator`. */
+  id: string;
+  /** Short name shown on the login page. */
+  label: string;
+  /** What kind of account it is (§8.1), shown on the login page. */
+  description: string;
+  /**
+   * Appendix 1 (§9.1) claims with the values mojeID would send: flags as the strings
+   * "true"/"false", `email_verified` a boolean, `mojeid_age` a number, `mojeid_address_def`,
+   * `_bill`, `_ship` JSON strings, `address` an object. `sub` is derived from `id` when absent.
+   */
+  claims: Record<string, unknown>;
+  /** eIDAS level URI of a NIA-paired account (§5.1.12), e.g. `http://eidas.europa.eu/oidc/assurance_level/high`. */
+  acr?: string;
+}
+
+export interface SimulatorOptions {
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** Port to listen on. Default `0` (any free port). */
+  port?: number;
+  /** Clients registered at start. More can be added with `addClient` or dynamic registration. */
+  clients?: SimulatorClient[];
+  /** Accounts offered on the login page. Default {@link TEST_ACCOUNTS}. */
+  accounts?: SimulatorAccount[];
+}
+
+export interface RunningSimulator {
+  /** `http://127.0.0.1:PORT` */
+  readonly origin: string;
+  /** `${origin}/oidc/`, with the trailing slash of `https://mojeid.cz/oidc/`. */
+  readonly issuer: string;
+  /** `${origin}/logout/`, like `https://mojeid.cz/logout/` (ch. 7). */
+  readonly logoutUrl: string;
+  /** Register one more client (replaces a client with the same `client_id`). */
+  addClient(client: SimulatorClient): void;
+  /** Stop listening and drop every open connection. */
+  close(): Promise<void>;
+}

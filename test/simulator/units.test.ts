@@ -1,0 +1,119 @@
+/**
+ * Small pieces: accounts, claims helpers, HTML escaping, CLI options.
+ */
+import { AccountDirectory, ageOn, subOf, TEST_ACCOUNTS } from '../../src/simulator/accounts.js';
+import { providerClaimsConfiguration, releasableClaims, requestedClaims } from '../../src/simulator/claims.js';
+import { parseCliOptions } from '../../src/simulator/cli-options.js';
+import { mojeidDiscoveryDocument } from '../../src/simulator/discovery.js';
+import { escapeHtml } from '../../src/simulator/views.js';
+
+describe('accounts (§8.1)', () => {
+  it('has the three recommended accounts with stable ids and 12-character subs', () => {
+    expect(TEST_ACCOUNTS.map((a) => a.id)).toEqual(['partial', 'nia-high', 'business']);
+    for (const account of TEST_ACCOUNTS) expect(subOf(account)).toMatch(/^.{12}$/);
+    expect(Object.isFrozen(TEST_ACCOUNTS)).toBe(true);
+    expect(TEST_ACCOUNTS.map((a) => a.acr)).toEqual([undefined, 'http://eidas.europa.eu/oidc/assurance_level/high', undefined]);
+  });
+
+  it('derives a stable 12-character sub when an account has none', () => {
+    const account = { id: 'custom', label: 'X', description: 'Y', claims: {} };
+    expect(subOf(account)).toMatch(/^[A-Za-z0-9]{12}$/);
+    expect(subOf(account)).toBe(subOf({ ...account }));
+    expect(subOf({ ...account, id: 'other' })).not.toBe(subOf(account));
+  });
+
+  it('refuses duplicate ids', () => {
+    const account = { id: 'a', label: 'A', description: '', claims: {} };
+    expect(() => new AccountDirectory([account, { ...account, claims: { sub: 'another-sub1' } }])).toThrow(/two simulator accounts have the id "a"/);
+  });
+
+  it('computes ages in whole years', () => {
+    expect(ageOn('2000-06-15', new Date('2018-06-14T12:00:00Z'))).toBe(17);
+    expect(ageOn('2000-06-15', new Date('2018-06-15T12:00:00Z'))).toBe(18);
+  });
+});
+
+describe('claims', () => {
+  it('maps scopes to their Appendix 1 claims and leaves mojeid_* claims to the claims parameter', () => {
+    const config = providerClaimsConfiguration();
+    expect(config['email']).toEqual(['email', 'email_verified']);
+    expect(config['phone']).toEqual(['phone_number', 'phone_number_verified']);
+    expect(config['address']).toEqual(['address']);
+    expect(config['openid2']).toEqual(['openid2_id']);
+    expect(config['profile']).toEqual(expect.arrayContaining(['name', 'given_name', 'family_name', 'birthdate', 'profile']));
+    expect(config['mojeid_valid']).toBeNull();
+  });
+
+  it('keeps full-access-only claims from clients without full access', () => {
+    const account = { id: 'x', label: '', description: '', claims: { mojeid_valid: 'true', mojeid_is_adult: 'true', ['__proto__']: 'x' } };
+    expect(releasableClaims(account, 'sub123456789', false)).toEqual({ mojeid_is_adult: 'true', sub: 'sub123456789' });
+    expect(releasableClaims(account, 'sub123456789', true)).toEqual({ mojeid_valid: 'true', mojeid_is_adult: 'true', sub: 'sub123456789' });
+  });
+
+  it('lists requested claims from scope and claims parameter, ignoring unknown and broken input', () => {
+    const names = (scope: unknown, claims: unknown, full = true): string[] => requestedClaims(scope, claims, full).map((d) => d.name);
+    expect(names('openid email', '{"id_token":{"mojeid_nia":null,"unknown_claim":null}}')).toEqual(['email', 'email_verified', 'mojeid_nia']);
+    expect(names('openid email', '{"id_token":{"mojeid_nia":null}}', false)).toEqual(['email', 'email_verified']);
+    expect(names('openid', 'not json')).toEqual([]);
+    expect(names(undefined, { userinfo: { address: null } })).toEqual(['address']);
+  });
+});
+
+describe('discovery document rewrite', () => {
+  it('drops what mojeID does not advertise and keeps the rest', () => {
+    const out = mojeidDiscoveryDocument({
+      issuer: 'http://127.0.0.1:1/oidc/',
+      code_challenge_methods_supported: ['S256'],
+      end_session_endpoint: 'x',
+      authorization_response_iss_parameter_supported: true,
+      claims_supported: ['sub'],
+    });
+    expect(out).not.toHaveProperty('code_challenge_methods_supported');
+    expect(out).not.toHaveProperty('end_session_endpoint');
+    expect(out).not.toHaveProperty('authorization_response_iss_parameter_supported');
+    expect(out['issuer']).toBe('http://127.0.0.1:1/oidc/');
+    expect((out['claims_supported'] as string[]).length).toBeGreaterThan(90);
+  });
+});
+
+describe('views', () => {
+  it('escapes HTML', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+});
+
+describe('CLI options', () => {
+  it('registers a client from the documented flags', () => {
+    expect(
+      parseCliOptions(['--port', '9400', '--client-id', 'X', '--client-secret', 'Y', '--redirect-uri', 'http://127.0.0.1:3000/cb', '--auth-method', 'client_secret_post']),
+    ).toEqual({
+      kind: 'run',
+      host: '127.0.0.1',
+      port: 9400,
+      clients: [{ client_id: 'X', client_secret: 'Y', redirect_uris: ['http://127.0.0.1:3000/cb'], token_endpoint_auth_method: 'client_secret_post', full_access: true }],
+    });
+  });
+
+  it('defaults to port 9400 and no client', () => {
+    expect(parseCliOptions([])).toEqual({ kind: 'run', host: '127.0.0.1', port: 9400, clients: [] });
+  });
+
+  it('accepts several redirect URIs and partial access', () => {
+    const command = parseCliOptions(['--client-id', 'X', '--client-secret', 'Y', '--redirect-uri', 'http://a.test/cb', '--redirect-uri', 'http://b.test/cb', '--partial-access']);
+    expect(command).toMatchObject({ kind: 'run', clients: [{ redirect_uris: ['http://a.test/cb', 'http://b.test/cb'], full_access: false }] });
+  });
+
+  it.each([
+    [['--help'], 'help'],
+    [['-h'], 'help'],
+    [['--port', 'x'], 'error'],
+    [['--port', '70000'], 'error'],
+    [['--client-id', 'X'], 'error'],
+    [['--client-id', 'X', '--client-secret', 'Y'], 'error'],
+    [['--client-id', 'X', '--client-secret', 'Y', '--redirect-uri', 'http://a.test/cb', '--auth-method', 'private_key_jwt'], 'error'],
+    [['--client-secret', 'Y'], 'error'],
+    [['--unknown'], 'error'],
+  ])('%j is %s', (args, kind) => {
+    expect(parseCliOptions(args).kind).toBe(kind);
+  });
+});
