@@ -114,7 +114,7 @@ export class MojeIdStrategy implements passport.Strategy {
   /** Passport calls this on a delegate carrying `success`, `fail`, `redirect`, `error`. */
   authenticate(this: passport.StrategyCreated<this>, req: Request, options: MojeIdAuthenticateOptions = {}): void {
     const self = this as unknown as MojeIdStrategy;
-    const run = isCallbackRequest(req) ? self.finishLogin(req, this) : self.startLogin(req, options, this);
+    const run = isCallbackRequest(req, self.config) ? self.finishLogin(req, this) : self.startLogin(req, options, this);
     run.catch((error: unknown) => {
       const failure = error instanceof MojeIdError ? error : mapCodeGrantError(error);
       if (isAuthenticationFailure(failure)) this.fail({ error: failure, message: failure.message }, failure.status);
@@ -292,7 +292,15 @@ function isAuthenticationFailure(error: MojeIdError): boolean {
   return !['provider_unavailable', 'session_missing', 'invalid_configuration', 'verify_failed'].includes(error.code);
 }
 
-function isCallbackRequest(req: Request): boolean {
+/**
+ * Any request to the redirect URI's path is a callback, whatever it carries: it must never start a
+ * new login (which would push the real pending one out). Elsewhere, the OAuth response parameters
+ * mark it, for apps that use one route for both.
+ */
+function isCallbackRequest(req: Request, config: MojeIdConfig): boolean {
+  const url = req.originalUrl ?? req.url;
+  const path = url.split('?')[0];
+  if (path === new URL(config.redirectUri).pathname) return true;
   const query = rawQuery(req);
   if (!query) return false;
   return query.split('&').some((pair) => CALLBACK_MARKERS.includes(pair.split('=')[0] ?? ''));

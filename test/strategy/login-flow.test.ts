@@ -274,6 +274,13 @@ describe('a login that must fail', () => {
     await expectRefused(await new TestBrowser().get(answered.location as string), 'state_mismatch', 400);
   });
 
+  it('refuses a bare callback instead of starting a new login from it', async () => {
+    await setup();
+    const hop = await new TestBrowser().get(`${app.origin}/auth/mojeid/callback?foo=bar`);
+    await expectRefused(hop, 'state_mismatch', 400);
+    expect(provider.authorizations).toHaveLength(0);
+  });
+
   it.each([
     ['a repeated state', (url: URL) => `${url.href}&state=again`],
     ['a non-UTF-8 parameter', (url: URL) => `${url.href}&code=%FF%FE`],
