@@ -5,4 +5,5 @@ export default {
   ...base,
   testMatch: ['<rootDir>/test/system/**/*.test.ts'],
   testTimeout: 120000,
+  globals: { EXPECTED_EXPRESS_MAJOR: 5 },
 };
