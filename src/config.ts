@@ -3,15 +3,20 @@
  * person can act on live together here, and docs/configuration.md is generated from it
  * (`renderConfigurationReference`), so code, errors and docs cannot drift apart.
  */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isMojeIdClaimName } from './claims/catalogue.js';
 import {
   ENVIRONMENTS,
   endpointsForIssuer,
   isLoopbackHost,
+  registrationClientUriFor,
   type MojeIdEndpoints,
   type MojeIdEnvironmentName,
 } from './environments.js';
 import { ConfigurationError, type AccountRequirement, type ConfigurationIssue } from './errors.js';
+import { DEFAULT_CREDENTIALS_FILE, type CredentialStore } from './client-registration/credential-store.js';
+import { isAddressOrRange } from './tls/client-cert.js';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post';
 export type ClaimRequirement = 'essential' | 'optional';
@@ -25,6 +30,18 @@ export interface MojeIdOptions {
   clientId?: string;
   clientSecret?: string;
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /** §5.1.3: a dynamic registration's token for its configuration endpoint; turns on automatic renewal. */
+  registrationAccessToken?: string;
+  /** §5.1.3: the configuration endpoint from the registration answer. */
+  registrationClientUri?: string;
+  /** Epoch seconds when `clientSecret` expires (`0` = never); read from mojeID when not given. */
+  clientSecretExpiresAt?: number;
+  /** Where renewed credentials are kept (a `FileCredentialStore`). */
+  credentialsFile?: string;
+  /** Keep renewed credentials here instead of a file (e.g. `RedisCredentialStore`). Code only. */
+  credentialStore?: CredentialStore;
+  /** Seconds before the secret expires at which it is renewed. */
+  renewalMargin?: number;
   baseUrl?: string;
   mountPath?: string;
   redirectUri?: string;
@@ -45,6 +62,22 @@ export interface MojeIdOptions {
   offerMojeIdLogout?: boolean;
   postLogoutRedirect?: string;
   locale?: LocaleSetting;
+  /** Account creation (ch. 6): where the form goes; default the environment's (§8.2). */
+  accountRegistrationUrl?: string;
+  /** Account creation: the transfer endpoint for registry contacts (§6.1, §8.2). */
+  accountTransferUrl?: string;
+  /** Offer the transfer variant (`variant=transfer` on the register route). Default `false`. */
+  accountTransfer?: boolean;
+  /** Seconds an issued `registration_nonce` waits for mojeID's notification. Default 3600. */
+  accountRegistrationTtl?: number;
+  /** The CZ.NIC CA for notification client certificates (§6.2): a PEM file path, PEM text or a Buffer. */
+  notifyCa?: string | Buffer;
+  /** Reverse proxies (IPs or CIDR ranges) whose client-certificate header is believed. */
+  notifyTrustedProxies?: string | readonly string[];
+  /** The header such a proxy sets to `SUCCESS`. Default `x-ssl-client-verify`. */
+  notifyProxyHeader?: string;
+  /** Accept notifications over plain HTTP without a certificate (test instance only, §6.2). */
+  notifyInsecureTestMode?: boolean;
   /** Read `MOJEID_*` variables for options not given here. Default `true`. */
   useEnvironment?: boolean;
   /** Where variables are read from; default `process.env`. */
@@ -60,6 +93,13 @@ export interface MojeIdConfig {
   /** Non-enumerable: `JSON.stringify` and `console.log` of the config never show it. */
   readonly clientSecret: string;
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** Non-enumerable, like `clientSecret`. */
+  readonly registrationAccessToken: string | undefined;
+  readonly registrationClientUri: string | undefined;
+  readonly clientSecretExpiresAt: number | undefined;
+  /** The credentials file when renewal keeps credentials in one (the default store); else `undefined`. */
+  readonly credentialsFile: string | undefined;
+  readonly renewalMargin: number;
   readonly baseUrl: string;
   readonly mountPath: string;
   readonly redirectUri: string;
@@ -79,6 +119,13 @@ export interface MojeIdConfig {
   readonly offerMojeIdLogout: boolean;
   readonly postLogoutRedirect: string;
   readonly locale: LocaleSetting;
+  readonly accountTransfer: boolean;
+  readonly accountRegistrationTtl: number;
+  /** The CZ.NIC CA certificates parsed from `notifyCa`; empty when not configured. */
+  readonly notifyCa: readonly X509Certificate[];
+  readonly notifyTrustedProxies: readonly string[];
+  readonly notifyProxyHeader: string;
+  readonly notifyInsecureTestMode: boolean;
 }
 
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'phone', 'address', 'openid2', 'offline_access'] as const;
@@ -210,6 +257,50 @@ const SCHEMA = [
         ? ok(t)
         : bad(`expected "client_secret_basic" or "client_secret_post", got ${JSON.stringify(text)}`);
     },
+  }),
+  spec({
+    option: 'registrationAccessToken',
+    variable: 'MOJEID_REGISTRATION_ACCESS_TOKEN',
+    description:
+      "A dynamic registration's `registration_access_token` (§5.1.3; `npx passport-mojeid-oidc register` prints it). With it the secret is renewed automatically before it expires, and the new credentials are kept in `MOJEID_CREDENTIALS_FILE`. Never logged.",
+    defaultText: '(none: no renewal)',
+    example: '(secret)',
+    secret: true,
+    fromText: parseString,
+  }),
+  spec({
+    option: 'registrationClientUri',
+    variable: 'MOJEID_REGISTRATION_CLIENT_URI',
+    description: "The registration's `registration_client_uri` (§5.1.3), where it is read and renewed. Must be on the issuer's origin.",
+    defaultText: '`<issuer>registration/?client_id=<clientId>` (field notes)',
+    example: 'https://mojeid.regtest.nic.cz/oidc/registration/?client_id=s6BhdRkqt3',
+    fromText: parseString,
+  }),
+  spec({
+    option: 'clientSecretExpiresAt',
+    variable: 'MOJEID_CLIENT_SECRET_EXPIRES_AT',
+    description:
+      "The registration's `client_secret_expires_at`: epoch seconds, `0` = never (manual registrations). When renewal is on and it is not set, it is read from mojeID at start.",
+    defaultText: '(read from mojeID)',
+    example: '1577858400',
+    fromText: parseNonNegativeInteger,
+  }),
+  spec({
+    option: 'credentialsFile',
+    variable: 'MOJEID_CREDENTIALS_FILE',
+    description:
+      'JSON file (mode 0600, written atomically) where renewed credentials are kept, so a restart uses the current secret. When it holds newer credentials for `MOJEID_CLIENT_ID` than the variables, it wins, and `MOJEID_CLIENT_SECRET` may be left unset.',
+    defaultText: '`.mojeid-credentials.json` when renewal is on',
+    example: '/var/lib/shop/mojeid-credentials.json',
+    fromText: parseString,
+  }),
+  spec({
+    option: 'renewalMargin',
+    variable: 'MOJEID_RENEWAL_MARGIN',
+    description: 'Seconds before the secret expires at which it is renewed (§5.1.3: dynamic secrets live 24 hours). Failed renewals are retried with back-off meanwhile.',
+    defaultText: '21600 (6 hours)',
+    example: '3600',
+    fromText: parsePositiveInteger,
   }),
   spec({
     option: 'baseUrl',
@@ -379,6 +470,75 @@ const SCHEMA = [
       return t === 'auto' || t === 'cs' || t === 'en' ? ok(t) : bad(`expected "auto", "cs" or "en", got ${JSON.stringify(text)}`);
     },
   }),
+  spec({
+    option: 'accountRegistrationUrl',
+    variable: 'MOJEID_ACCOUNT_REGISTRATION_URL',
+    description:
+      "Account creation (ch. 6): where the prefilled form is POSTed. §8.2 lists `https://mojeid.cz/registration/endpoint/` (test: `https://mojeid.regtest.nic.cz/registration/endpoint/`); §6.1 names `https://direct.mojeid.cz/registration/direct/`.",
+    defaultText: "the environment's (§8.2)",
+    example: 'https://mojeid.cz/registration/endpoint/',
+    fromText: parseString,
+  }),
+  spec({
+    option: 'accountTransferUrl',
+    variable: 'MOJEID_ACCOUNT_TRANSFER_URL',
+    description: 'Account creation: the transfer of a contact from the domain registry to mojeID (§6.1, §8.2).',
+    defaultText: "the environment's (§8.2)",
+    example: 'https://mojeid.cz/transfer/endpoint/',
+    fromText: parseString,
+  }),
+  spec({
+    option: 'accountTransfer',
+    variable: 'MOJEID_ACCOUNT_TRANSFER',
+    description:
+      'Allow the transfer variant of account creation (`variant=transfer`): the registry contact id is sent as `username` and the other data are ignored by mojeID (§6.1).',
+    defaultText: 'false',
+    example: 'true',
+    fromText: parseBoolean,
+  }),
+  spec({
+    option: 'accountRegistrationTtl',
+    variable: 'MOJEID_ACCOUNT_REGISTRATION_TTL',
+    description: "Seconds an issued `registration_nonce` stays valid while the user fills in mojeID's form; a notification after it is rejected.",
+    defaultText: '3600',
+    example: '7200',
+    fromText: parsePositiveInteger,
+  }),
+  spec({
+    option: 'notifyCa',
+    variable: 'MOJEID_NOTIFY_CA_FILE',
+    description:
+      "PEM file with the CZ.NIC CA that issues mojeID's notification client certificates (§6.2; obtained from CZ.NIC, not bundled). In code also PEM text or a Buffer. Needed when the app terminates TLS itself.",
+    defaultText: '(none)',
+    example: '/etc/ssl/mojeid/cznic-client-ca.pem',
+    fromText: parseString,
+  }),
+  spec({
+    option: 'notifyTrustedProxies',
+    variable: 'MOJEID_NOTIFY_TRUSTED_PROXIES',
+    description:
+      'Reverse proxies (IP addresses or CIDR ranges) that verify the client certificate themselves (nginx `ssl_verify_client`, Apache `SSLVerifyClient`) and report it in `MOJEID_NOTIFY_PROXY_HEADER`. The header is believed only from these addresses. Off unless set.',
+    defaultText: '(none)',
+    example: '127.0.0.1,10.0.0.0/24',
+    fromText: (text) => ok(text.split(/[\s,]+/).filter(Boolean)),
+  }),
+  spec({
+    option: 'notifyProxyHeader',
+    variable: 'MOJEID_NOTIFY_PROXY_HEADER',
+    description: "The request header a trusted proxy sets to `SUCCESS` after verifying the client certificate (nginx `$ssl_client_verify`, Apache `%{SSL_CLIENT_VERIFY}s`).",
+    defaultText: 'x-ssl-client-verify',
+    example: 'x-client-verify',
+    fromText: parseString,
+  }),
+  spec({
+    option: 'notifyInsecureTestMode',
+    variable: 'MOJEID_NOTIFY_INSECURE_TEST_MODE',
+    description:
+      "Accept registration notifications over plain HTTP without a client certificate, as mojeID's test instance sends them to an http address (§6.2). Refused with `MOJEID_ENV=production`. Notifications over HTTPS still need a valid certificate.",
+    defaultText: 'false',
+    example: 'true',
+    fromText: parseBoolean,
+  }),
 ] as const;
 
 export type ConfigurationSchemaEntry = Pick<
@@ -409,7 +569,8 @@ function variableOf(option: keyof MojeIdOptions): string {
   return SCHEMA.find((e) => e.option === option)?.variable ?? option;
 }
 
-function checkUrl(value: string, what: string): string | URL {
+/** The URL, or why it is unusable: not absolute, or plain http off loopback. */
+export function checkUrl(value: string, what: string): string | URL {
   let url: URL;
   try {
     url = new URL(value);
@@ -472,15 +633,45 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
     if (typeof url === 'string') issue('logoutUrl', url);
     else endpoints = { ...endpoints, logoutUrl: url.href };
   }
+  for (const [option, endpoint] of [['accountRegistrationUrl', 'registrationUrl'], ['accountTransferUrl', 'transferUrl']] as const) {
+    const value = o[option];
+    if (value === undefined || !endpoints) continue;
+    const url = checkUrl(value, option === 'accountRegistrationUrl' ? 'the account registration URL' : 'the account transfer URL');
+    if (typeof url === 'string') issue(option, url);
+    else endpoints = { ...endpoints, [endpoint]: url.href };
+  }
 
   // Who we are.
   if (!o.clientId) issue('clientId', 'not set: use the client_id of your registration (§5.1.3; `npx passport-mojeid-oidc register` or the consumer admin)');
   else if (!/^[\x21-\x7e]+$/.test(o.clientId)) issue('clientId', 'must be printable ASCII without spaces');
-  if (!o.clientSecret) issue('clientSecret', 'not set: use the client_secret of your registration');
+  // With a credential store the secret may come from there (loaded before the first login).
+  if (!o.clientSecret && o.credentialsFile === undefined && o.credentialStore === undefined) issue('clientSecret', 'not set: use the client_secret of your registration');
   const authMethod = o.tokenEndpointAuthMethod ?? 'client_secret_basic';
   if (authMethod !== 'client_secret_basic' && authMethod !== 'client_secret_post') {
     issue('tokenEndpointAuthMethod', `expected "client_secret_basic" or "client_secret_post", got ${JSON.stringify(authMethod)}`);
   }
+
+  // Renewal of a dynamic registration (§5.1.3).
+  const registrationAccessToken = o.registrationAccessToken || undefined;
+  let registrationClientUri: string | undefined;
+  if (o.registrationClientUri !== undefined) {
+    const url = checkUrl(o.registrationClientUri, 'the registration client URI');
+    if (typeof url === 'string') issue('registrationClientUri', url);
+    // The registration access token is sent there: nowhere but to the issuer.
+    else if (endpoints && url.origin !== new URL(endpoints.issuer).origin) issue('registrationClientUri', `must be on the issuer's origin ${new URL(endpoints.issuer).origin}, got ${url.origin}`);
+    else registrationClientUri = url.href;
+  } else if (registrationAccessToken && endpoints && o.clientId) {
+    registrationClientUri = registrationClientUriFor(endpoints.issuer, o.clientId);
+  }
+  const clientSecretExpiresAt = o.clientSecretExpiresAt;
+  if (clientSecretExpiresAt !== undefined && (!Number.isInteger(clientSecretExpiresAt) || clientSecretExpiresAt < 0)) {
+    issue('clientSecretExpiresAt', `expected epoch seconds (0 = never), got ${JSON.stringify(clientSecretExpiresAt)}`);
+  }
+  if (o.credentialsFile !== undefined && (typeof o.credentialsFile !== 'string' || o.credentialsFile.trim() === '')) issue('credentialsFile', 'must be a file path');
+  const credentialsFile =
+    o.credentialStore !== undefined ? undefined : (o.credentialsFile?.trim() || undefined) ?? (registrationAccessToken ? DEFAULT_CREDENTIALS_FILE : undefined);
+  const renewalMargin = o.renewalMargin ?? 6 * 3600;
+  if (!Number.isInteger(renewalMargin) || renewalMargin <= 0) issue('renewalMargin', `expected a whole number of seconds greater than 0, got ${JSON.stringify(renewalMargin)}`);
 
   // Where we are.
   let baseUrl = '';
@@ -556,6 +747,26 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
   const locale = o.locale ?? 'auto';
   if (locale !== 'auto' && locale !== 'cs' && locale !== 'en') issue('locale', `expected "auto", "cs" or "en", got ${JSON.stringify(locale)}`);
 
+  // Account creation and its notification endpoint (ch. 6).
+  const accountTransfer = o.accountTransfer ?? false;
+  const accountRegistrationTtl = o.accountRegistrationTtl ?? 3600;
+  if (!Number.isInteger(accountRegistrationTtl) || accountRegistrationTtl <= 0) {
+    issue('accountRegistrationTtl', `expected a whole number greater than 0, got ${JSON.stringify(accountRegistrationTtl)}`);
+  }
+  const notifyCa = o.notifyCa === undefined ? [] : readCaCertificates(o.notifyCa, (message) => issue('notifyCa', message));
+  const rawProxies = typeof o.notifyTrustedProxies === 'string' ? o.notifyTrustedProxies.split(/[\s,]+/).filter(Boolean) : [...(o.notifyTrustedProxies ?? [])];
+  const badProxies = rawProxies.filter((p) => typeof p !== 'string' || !isAddressOrRange(p));
+  if (badProxies.length) issue('notifyTrustedProxies', `expected IP addresses or CIDR ranges such as 127.0.0.1 or 10.0.0.0/24, got ${badProxies.map((p) => JSON.stringify(p)).join(', ')}`);
+  const notifyProxyHeader = (o.notifyProxyHeader ?? 'x-ssl-client-verify').trim().toLowerCase();
+  if (!/^[a-z0-9-]+$/.test(notifyProxyHeader)) issue('notifyProxyHeader', `expected a header name such as x-ssl-client-verify, got ${JSON.stringify(o.notifyProxyHeader)}`);
+  const notifyInsecureTestMode = o.notifyInsecureTestMode ?? false;
+  if (notifyInsecureTestMode && (environment === 'production' || endpoints?.issuer === ENVIRONMENTS.production.issuer)) {
+    // §6.2: only the test instance sends notifications over plain HTTP; in production they come
+    // over HTTPS with CZ.NIC's client certificate, and accepting anything else would let anyone
+    // link a mojeID identity to a pending local account.
+    issue('notifyInsecureTestMode', 'refused with the production environment: production notifications must be verified by their client certificate (§6.2)');
+  }
+
   if (issues.length || !endpoints) throw new ConfigurationError(issues);
 
   const config = {
@@ -564,6 +775,10 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
     issuer: endpoints.issuer,
     clientId: o.clientId as string,
     tokenEndpointAuthMethod: authMethod,
+    registrationClientUri,
+    clientSecretExpiresAt,
+    credentialsFile,
+    renewalMargin,
     baseUrl,
     mountPath,
     redirectUri,
@@ -583,9 +798,62 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
     offerMojeIdLogout: o.offerMojeIdLogout ?? true,
     postLogoutRedirect,
     locale,
+    accountTransfer,
+    accountRegistrationTtl,
+    notifyCa: Object.freeze(notifyCa),
+    notifyTrustedProxies: Object.freeze(rawProxies),
+    notifyProxyHeader,
+    notifyInsecureTestMode,
   };
-  Object.defineProperty(config, 'clientSecret', { value: o.clientSecret, enumerable: false });
+  Object.defineProperty(config, 'clientSecret', { value: o.clientSecret ?? '', enumerable: false });
+  Object.defineProperty(config, 'registrationAccessToken', { value: registrationAccessToken, enumerable: false });
   return Object.freeze(config) as MojeIdConfig;
+}
+
+/**
+ * The CZ.NIC CA certificates for notifications (§6.2), from a path, PEM text or a Buffer. Read
+ * once at start-up, so a missing or wrong file stops the app instead of failing every notification.
+ */
+function readCaCertificates(source: string | Buffer, report: (message: string) => void): X509Certificate[] {
+  let pem: string;
+  if (Buffer.isBuffer(source)) pem = source.toString('utf8');
+  else if (typeof source === 'string' && source.includes('-----BEGIN')) pem = source;
+  else if (typeof source === 'string' && source.trim()) {
+    try {
+      pem = readFileSync(source.trim(), 'utf8');
+    } catch (error) {
+      report(`cannot read ${JSON.stringify(source)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      return [];
+    }
+  } else {
+    report('expected a PEM file path, PEM text or a Buffer');
+    return [];
+  }
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (!blocks.length) {
+    report('contains no PEM certificate (-----BEGIN CERTIFICATE-----)');
+    return [];
+  }
+  const certificates: X509Certificate[] = [];
+  for (const block of blocks) {
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(block);
+    } catch {
+      report('contains a certificate that does not parse');
+      return [];
+    }
+    if (!cert.ca) {
+      report(`${cert.subject.replace(/\n/g, ', ')} is not a CA certificate (basicConstraints CA:FALSE): give the CA that issued mojeID's client certificate`);
+      return [];
+    }
+    if (Date.parse(cert.validTo) < Date.now()) {
+      report(`the CA certificate ${cert.subject.replace(/\n/g, ', ')} expired on ${cert.validTo}`);
+      return [];
+    }
+    certificates.push(cert);
+  }
+  return certificates;
 }
 
 export function parseAssuranceLevel(value: string): AssuranceLevel | undefined {

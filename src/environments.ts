@@ -54,6 +54,14 @@ export function endpointsForIssuer(issuer: string): MojeIdEndpoints {
   };
 }
 
+/**
+ * §5.1.3, field notes: mojeID's configuration endpoint of a client, as its registration answers
+ * carry it (`https://mojeid.cz/oidc/registration/?client_id=...`).
+ */
+export function registrationClientUriFor(issuer: string, clientId: string): string {
+  return `${issuer.endsWith('/') ? issuer : `${issuer}/`}registration/?client_id=${encodeURIComponent(clientId)}`;
+}
+
 /** 127.0.0.0/8, ::1 and localhost: the only hosts where plain http is acceptable. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();

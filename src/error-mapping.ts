@@ -86,6 +86,15 @@ export function mapCodeGrantError(error: unknown): MojeIdError {
   return new ResponseValidationError('token_validation_failed', `the response from mojeID failed validation: ${describeCause(error)}`, error);
 }
 
+/**
+ * The token endpoint refused the client credentials (Appendix 6.6 `unauthorized_client`, RFC 6749
+ * `invalid_client`, or a 401 challenge): what a renewed secret (§5.1.3) would cure.
+ */
+export function isClientAuthenticationFailure(error: unknown): boolean {
+  if (error instanceof oidc.ResponseBodyError) return error.error === 'invalid_client' || error.error === 'unauthorized_client';
+  return error instanceof oidc.WWWAuthenticateChallengeError && error.status === 401;
+}
+
 /** Failures of the UserInfo request and its `sub` check. */
 export function mapUserInfoError(error: unknown): MojeIdError {
   if (error instanceof MojeIdError) return error;

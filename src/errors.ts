@@ -22,7 +22,13 @@ export type MojeIdErrorCode =
   | 'account_not_accepted'
   | 'csrf_failed'
   | 'login_refused'
-  | 'verify_failed';
+  | 'verify_failed'
+  | 'registration_refused'
+  | 'registration_unavailable'
+  | 'notification_refused'
+  | 'client_registration_failed'
+  | 'registration_change_refused'
+  | 'credential_store_failed';
 
 export interface MojeIdErrorOptions {
   /** HTTP status the library's own pages answer with. */
@@ -131,6 +137,77 @@ export class AccountNotAcceptedError extends MojeIdError {
   constructor(unmet: readonly AccountRequirement[]) {
     super('account_not_accepted', `the mojeID account does not meet: ${unmet.join(', ')}`, { status: 403 });
     this.unmet = unmet;
+  }
+}
+
+/**
+ * §5.1.3: mojeID refused or could not process a client registration request (registration,
+ * reading, changing or rotating the secret). `providerError` is the OAuth `error` it answered
+ * (Appendix 6.6), when it answered one; the message adds what to check.
+ */
+export class ClientRegistrationError extends MojeIdError {
+  readonly providerError: string | undefined;
+  /** The HTTP status mojeID answered with, when it answered. */
+  readonly httpStatus: number | undefined;
+
+  constructor(message: string, details: { providerError?: string; httpStatus?: number; cause?: unknown } = {}) {
+    super('client_registration_failed', message, { status: 502, cause: details.cause });
+    this.providerError = details.providerError;
+    this.httpStatus = details.httpStatus;
+  }
+}
+
+/** §5.1.3: `redirect_uris` and `client_id` of a registration cannot change; refused before sending. */
+export class RegistrationChangeRefusedError extends MojeIdError {
+  readonly fields: readonly string[];
+
+  constructor(fields: readonly string[], message: string) {
+    super('registration_change_refused', message, { status: 400 });
+    this.fields = fields;
+  }
+}
+
+/** A credential store could not load or save the client credentials, or holds something else. */
+export class CredentialStoreError extends MojeIdError {
+  constructor(message: string, cause?: unknown) {
+    super('credential_store_failed', message, { status: 500, cause });
+  }
+}
+
+/**
+ * Account creation (§6.1) could not start: the app gave no local user (not logged in, already
+ * linked), or asked for the transfer variant when it is off or without a contact id.
+ */
+export class RegistrationRefusedError extends MojeIdError {
+  constructor(message: string, status = 403) {
+    super('registration_refused', message, { status });
+  }
+}
+
+/**
+ * Why a registration notification (§6.2, §6.3) was refused. The first three answer 403 (the
+ * sender is not proven to be mojeID), `body_too_large` 413, `malformed` 400,
+ * `temporary_failure` 500 (the store or the app's hook failed; mojeID repeats); the rest are
+ * well-formed notifications answered `mode:reject`.
+ */
+export type NotificationRefusal =
+  | 'certificate_missing'
+  | 'certificate_invalid'
+  | 'untrusted_proxy_header'
+  | 'body_too_large'
+  | 'malformed'
+  | 'unknown_status'
+  | 'unknown_nonce'
+  | 'rejected_by_app'
+  | 'temporary_failure';
+
+/** Reported to `onError` for every refused notification; never shown to a person. */
+export class RegistrationNotificationError extends MojeIdError {
+  readonly refusal: NotificationRefusal;
+
+  constructor(refusal: NotificationRefusal, message: string, status: number) {
+    super('notification_refused', message, { status });
+    this.refusal = refusal;
   }
 }
 

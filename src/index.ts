@@ -16,6 +16,33 @@ export { mojeid, defaultUser, pageSecurityHeaders } from './routes/index.js';
 export type { MojeIdRouter, MojeIdRouterOptions, MojeIdSessionUser } from './routes/index.js';
 export type { MojeIdHooks, MojeIdLogger, PassportInstance } from './routes/context.js';
 export { requireMojeIdLogin } from './routes/guard.js';
+export { REGISTRATION_STATUSES, NOTIFY_BODY_LIMIT } from './routes/account-creation.js';
+export type {
+  AccountCreationOptions,
+  RegistrationNotification,
+  RegistrationStatus,
+  RegistrationRequest,
+  NotificationDecision,
+} from './routes/account-creation.js';
+export {
+  REGISTRATION_FIELDS,
+  registrationFieldDefinition,
+  validateRegistrationFields,
+  renderRegistrationFieldTable,
+} from './registration/fields.js';
+export type {
+  RegistrationData,
+  RegistrationFieldDefinition,
+  RegistrationFieldFormat,
+  RegistrationFieldGroup,
+  RegistrationFieldsResult,
+  DroppedField,
+  DroppedFieldReason,
+} from './registration/fields.js';
+export { MemoryRegistrationStore } from './registration/store.js';
+export type { RegistrationStore, PendingRegistration, RegistrationVariant, MemoryRegistrationStoreOptions } from './registration/store.js';
+export { RedisRegistrationStore } from './registration/redis-store.js';
+export type { RedisCommandClient, RedisRegistrationStoreOptions, RedisConnectOptions } from './registration/redis-store.js';
 export type { RequireLoginOptions } from './routes/guard.js';
 export { csrfToken, verifyCsrf, csrfProtection } from './csrf.js';
 export type { CsrfProtectionOptions } from './csrf.js';
@@ -51,11 +78,34 @@ export {
   AssuranceLevelError,
   MissingClaimsError,
   AccountNotAcceptedError,
+  RegistrationRefusedError,
+  RegistrationNotificationError,
   isMojeIdError,
 } from './errors.js';
-export type { MojeIdErrorCode, ConfigurationIssue, AccountRequirement } from './errors.js';
+export type { MojeIdErrorCode, ConfigurationIssue, AccountRequirement, NotificationRefusal } from './errors.js';
 export { CLAIM_CATALOGUE, isMojeIdClaimName, claimDefinition } from './claims/catalogue.js';
 export type { ClaimDefinition, MojeIdClaimName } from './claims/catalogue.js';
 export type { MojeIdClaims, RawMojeIdClaims, MojeIdAddress } from './claims/types.js';
 export { normaliseClaims } from './claims/normalise.js';
 export type { ClaimProblem, NormalisationResult } from './claims/normalise.js';
+// Client registration with mojeID (§5.1.3): register, read, change, rotate, renew automatically.
+export { registerClient } from './client-registration/register.js';
+export { readClientRegistration, updateClientRegistration, rotateClientSecret } from './client-registration/configuration-endpoint.js';
+export { clientSecretExpiresAt, clientSecretExpiresIn, isClientSecretExpired, clientSecretNeedsRenewal } from './client-registration/expiry.js';
+export type { ClientMetadata, ClientMetadataChanges, ClientRegistration, ClientRegistrationOptions, RegistrationAccess } from './client-registration/types.js';
+export { DEFAULT_CREDENTIALS_FILE } from './client-registration/credential-store.js';
+export type { CredentialStore, StoredCredentials } from './client-registration/credential-store.js';
+export { FileCredentialStore } from './client-registration/file-store.js';
+export { RedisCredentialStore } from './client-registration/redis-store.js';
+export type { RedisCallClient, RedisCredentialStoreOptions } from './client-registration/redis-store.js';
+export { CredentialRenewal } from './client-registration/renewal.js';
+export type {
+  CredentialRenewalOptions,
+  CredentialsRenewedEvent,
+  RenewalErrorEvent,
+  RenewalHooks,
+  RenewalRetryOptions,
+  KnownCredentials,
+} from './client-registration/renewal.js';
+export type { ClientCredentials, CredentialSource } from './provider.js';
+export { ClientRegistrationError, RegistrationChangeRefusedError, CredentialStoreError } from './errors.js';

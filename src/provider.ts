@@ -2,29 +2,57 @@
  * The openid-client `Configuration` for mojeID, discovered lazily: an app boots while mojeID is
  * unreachable, a login attempt then fails with `ProviderUnavailableError` (a 503 page), and the next
  * attempt after a short back-off tries again. Concurrent logins share one discovery request.
+ *
+ * The client credentials may change at run time (a dynamic registration's secret is renewed,
+ * §5.1.3): with a `CredentialSource`, each call uses the credentials current at that moment, and
+ * the discovered provider metadata is reused for the new ones without another request.
  */
 import * as oidc from 'openid-client';
 import type { MojeIdConfig } from './config.js';
 import { isLoopbackHost } from './environments.js';
-import { ProviderUnavailableError } from './errors.js';
+import { ConfigurationError, ProviderUnavailableError } from './errors.js';
 
 /** Responses larger than this are refused: a provider never needs more for discovery, tokens or claims. */
 export const MAX_RESPONSE_BYTES = 512 * 1024;
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
 
+/** What the token endpoint authenticates the client with. */
+export interface ClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/** Client credentials that change at run time (renewal of a dynamic registration, §5.1.3). */
+export interface CredentialSource {
+  /** Settles (never rejects) once the first credentials are known, e.g. loaded from a store. */
+  readonly ready: Promise<void>;
+  /** The credentials to use now: the same object until they change; `undefined` = the configured ones. */
+  current(): ClientCredentials | undefined;
+  /** mojeID refused the current credentials: pick up newer ones (a renewal under way, the store). Never rejects. */
+  refresh(): Promise<void>;
+}
+
 export interface ProviderClientOptions {
   /** Replaces the Fetch API implementation (tests, proxies). */
   fetch?: typeof fetch;
   /** Clock for the retry back-off; tests pass their own. */
   now?: () => number;
+  /** Where changing credentials come from; without it, the configured ones are used. */
+  credentials?: CredentialSource;
 }
 
 export class ProviderClient {
   readonly #config: MojeIdConfig;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
+  readonly #source: CredentialSource | undefined;
+  /** From the configuration; `undefined` when the secret comes from a credential store only. */
+  readonly #configured: ClientCredentials | undefined;
+  #server: oidc.ServerMetadata | undefined;
   #configuration: oidc.Configuration | undefined;
+  /** The credentials `#configuration` was built with. */
+  #builtWith: ClientCredentials | undefined;
   #pending: Promise<oidc.Configuration> | undefined;
   #failures = 0;
   #retryAt = 0;
@@ -34,11 +62,19 @@ export class ProviderClient {
     this.#config = config;
     this.#fetch = options.fetch ?? fetch;
     this.#now = options.now ?? Date.now;
+    this.#source = options.credentials;
+    this.#configured = config.clientSecret ? { clientId: config.clientId, clientSecret: config.clientSecret } : undefined;
   }
 
   /** Resolves the discovered configuration, or rejects with `ProviderUnavailableError`. */
   configuration(): Promise<oidc.Configuration> {
-    if (this.#configuration) return Promise.resolve(this.#configuration);
+    if (this.#server) {
+      try {
+        return Promise.resolve(this.#current(this.#server));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     if (this.#pending) return this.#pending;
     if (this.#lastError && this.#now() < this.#retryAt) return Promise.reject(this.#lastError);
     this.#pending = this.#discover().finally(() => {
@@ -47,33 +83,93 @@ export class ProviderClient {
     return this.#pending;
   }
 
-  async #discover(): Promise<oidc.Configuration> {
+  /**
+   * After the token endpoint refused the client credentials of `used`: the configuration to retry
+   * with when newer credentials turned up meanwhile (a secret renewed here or by another
+   * instance), else `undefined`.
+   */
+  async configurationAfterClientRefusal(used: oidc.Configuration): Promise<oidc.Configuration | undefined> {
+    if (!this.#source) return undefined;
+    await this.#source.refresh();
+    const current = await this.configuration().catch(() => undefined);
+    return current !== used ? current : undefined;
+  }
+
+  #credentials(): ClientCredentials {
+    const credentials = this.#source?.current() ?? this.#configured;
+    if (!credentials) {
+      throw new ConfigurationError([
+        {
+          option: 'clientSecret',
+          variable: 'MOJEID_CLIENT_SECRET',
+          message: 'not set, and the credential store holds no credentials for this client (§5.1.3; `npx passport-mojeid-oidc register`)',
+        },
+      ]);
+    }
+    return credentials;
+  }
+
+  /** The configuration for the current credentials, rebuilt from the discovered metadata when they changed. */
+  #current(server: oidc.ServerMetadata): oidc.Configuration {
+    const credentials = this.#credentials();
+    if (!this.#configuration || this.#builtWith !== credentials) {
+      const settings = this.#settings(credentials);
+      const configuration = new oidc.Configuration(server, credentials.clientId, settings.metadata, settings.clientAuth);
+      for (const apply of settings.execute) apply(configuration);
+      configuration.timeout = this.#config.httpTimeout;
+      configuration[oidc.customFetch] = settings.fetch;
+      this.#configuration = configuration;
+      this.#builtWith = credentials;
+    }
+    return this.#configuration;
+  }
+
+  /** Everything an openid-client `Configuration` for these credentials is made with. */
+  #settings(credentials: ClientCredentials): {
+    metadata: Partial<oidc.ClientMetadata>;
+    clientAuth: oidc.ClientAuth;
+    execute: Array<(c: oidc.Configuration) => void>;
+    fetch: oidc.CustomFetch;
+  } {
     const config = this.#config;
     const issuer = new URL(config.issuer);
     const clientAuth =
       config.tokenEndpointAuthMethod === 'client_secret_post'
-        ? oidc.ClientSecretPost(config.clientSecret)
-        : oidc.ClientSecretBasic(config.clientSecret);
+        ? oidc.ClientSecretPost(credentials.clientSecret)
+        : oidc.ClientSecretBasic(credentials.clientSecret);
     // OIDC Core §3.1.3.7 lets a client skip the ID token signature when the token came straight
     // from the token endpoint over TLS; openid-client does skip it by default. We verify it anyway:
     // it costs one JWKS fetch per process and refuses forged or `alg: none` tokens outright.
     const execute: Array<(c: oidc.Configuration) => void> = [oidc.enableNonRepudiationChecks];
     // Plain http only for a loopback issuer (the simulator); config validation refused the rest.
     if (issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname)) execute.push(oidc.allowInsecureRequests);
+    return {
+      metadata: {
+        redirect_uris: [config.redirectUri],
+        response_types: ['code'],
+        token_endpoint_auth_method: config.tokenEndpointAuthMethod,
+        [oidc.clockTolerance]: config.clockTolerance,
+      },
+      clientAuth,
+      execute,
+      fetch: limitedFetch(this.#fetch),
+    };
+  }
+
+  async #discover(): Promise<oidc.Configuration> {
+    const config = this.#config;
+    await this.#source?.ready;
+    const credentials = this.#credentials();
+    const settings = this.#settings(credentials);
     try {
-      const discovered = await oidc.discovery(
-        issuer,
-        config.clientId,
-        {
-          redirect_uris: [config.redirectUri],
-          response_types: ['code'],
-          token_endpoint_auth_method: config.tokenEndpointAuthMethod,
-          [oidc.clockTolerance]: config.clockTolerance,
-        },
-        clientAuth,
-        { execute, timeout: config.httpTimeout, [oidc.customFetch]: limitedFetch(this.#fetch) },
-      );
+      const discovered = await oidc.discovery(new URL(config.issuer), credentials.clientId, settings.metadata, settings.clientAuth, {
+        execute: settings.execute,
+        timeout: config.httpTimeout,
+        [oidc.customFetch]: settings.fetch,
+      });
+      this.#server = discovered.serverMetadata();
       this.#configuration = discovered;
+      this.#builtWith = credentials;
       this.#failures = 0;
       this.#lastError = undefined;
       return discovered;

@@ -24,7 +24,9 @@ import {
   type MojeIdConfig,
   type MojeIdOptions,
 } from './config.js';
-import { mapAuthorizationResponseError, mapCodeGrantError, mapUserInfoError } from './error-mapping.js';
+import { renewalForConfig } from './client-registration/configured-renewal.js';
+import type { CredentialRenewal, RenewalHooks, RenewalRetryOptions } from './client-registration/renewal.js';
+import { isClientAuthenticationFailure, mapAuthorizationResponseError, mapCodeGrantError, mapUserInfoError } from './error-mapping.js';
 import {
   AccountNotAcceptedError,
   AssuranceLevelError,
@@ -45,11 +47,13 @@ export type VerifyCallback = (error: unknown, user?: Express.User | false, info?
 export type VerifyFunction = (profile: MojeIdProfile, done: VerifyCallback) => unknown;
 export type VerifyFunctionWithRequest = (req: Request, profile: MojeIdProfile, done: VerifyCallback) => unknown;
 
-export interface MojeIdStrategyOptions extends MojeIdOptions {
+export interface MojeIdStrategyOptions extends MojeIdOptions, RenewalHooks {
   /** Strategy name for `passport.authenticate(name)`. Default `mojeid`. */
   name?: string;
   /** Pass `req` as the first argument of `verify`. */
   passReqToCallback?: boolean;
+  /** Back-off of failed secret renewals (§5.1.3). */
+  renewalRetry?: RenewalRetryOptions;
 }
 
 /** Per-request options: `passport.authenticate('mojeid', { returnTo: '/orders' })`. */
@@ -92,6 +96,11 @@ export class MojeIdStrategy implements passport.Strategy {
   readonly name: string;
   readonly config: MojeIdConfig;
   readonly provider: ProviderClient;
+  /**
+   * Renews a dynamic registration's secret before it expires (§5.1.3); present when a registration
+   * access token or a credential store is configured. `close()` stops it.
+   */
+  readonly renewal: CredentialRenewal | undefined;
   // TS-private, not `#private`: Passport calls authenticate on Object.create(strategy), and
   // ES private fields are not reachable through the prototype chain.
   private readonly verify: VerifyFunction | VerifyFunctionWithRequest;
@@ -103,12 +112,18 @@ export class MojeIdStrategy implements passport.Strategy {
     if (typeof verify !== 'function') {
       throw new TypeError('MojeIdStrategy: the second argument must be a verify function (profile, done) => …');
     }
-    const { name, passReqToCallback, ...configOptions } = options;
+    const { name, passReqToCallback, onCredentialsRenewed, onRenewalError, renewalRetry, ...configOptions } = options;
     this.name = name ?? 'mojeid';
     this.config = resolveConfig(configOptions);
-    this.provider = new ProviderClient(this.config);
+    this.renewal = renewalForConfig(this.config, { credentialStore: configOptions.credentialStore, onCredentialsRenewed, onRenewalError, renewalRetry });
+    this.provider = new ProviderClient(this.config, this.renewal ? { credentials: this.renewal } : {});
     this.verify = verify;
     this.passReqToCallback = passReqToCallback ?? false;
+  }
+
+  /** Stops background work (secret renewal timers), so a process or test can exit. Idempotent. */
+  close(): void {
+    this.renewal?.close();
   }
 
   /** Passport calls this on a delegate carrying `success`, `fail`, `redirect`, `error`. */
@@ -189,20 +204,32 @@ export class MojeIdStrategy implements passport.Strategy {
       throw mapAuthorizationResponseError(error, params.get('error_description') ?? undefined);
     }
 
-    const configuration = await this.provider.configuration();
+    let configuration = await this.provider.configuration();
     const currentUrl = new URL(config.redirectUri);
     currentUrl.search = params.toString();
-    let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
-    try {
-      tokens = await oidc.authorizationCodeGrant(configuration, currentUrl, {
+    const exchange = (c: oidc.Configuration): ReturnType<typeof oidc.authorizationCodeGrant> =>
+      oidc.authorizationCodeGrant(c, currentUrl, {
         expectedState: pending.state,
         expectedNonce: pending.nonce,
         idTokenExpected: true,
         ...(pending.codeVerifier ? { pkceCodeVerifier: pending.codeVerifier } : {}),
         ...(pending.maxAge !== undefined ? { maxAge: pending.maxAge } : {}),
       });
+    let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+    try {
+      tokens = await exchange(configuration);
     } catch (cause) {
-      throw mapCodeGrantError(cause);
+      // §5.1.3: the secret may have been renewed while this login was under way (here or on another
+      // instance). The provider authenticates the client before it looks at the code, so the code
+      // is still unused: retry once with the newer credentials, if there are any.
+      const renewed = isClientAuthenticationFailure(cause) ? await this.provider.configurationAfterClientRefusal(configuration) : undefined;
+      if (!renewed) throw mapCodeGrantError(cause);
+      configuration = renewed;
+      try {
+        tokens = await exchange(configuration);
+      } catch (retryCause) {
+        throw mapCodeGrantError(retryCause);
+      }
     }
     const idToken = tokens.claims();
     if (!idToken || !tokens.id_token) throw mapCodeGrantError(new Error('the token response has no ID token'));

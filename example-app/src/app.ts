@@ -6,11 +6,15 @@
  *   first mojeID login (no link)   -> /account/mojeid/first-login: link an existing account
  *                                     (e-mail + password) or create one from the mojeID data
  *   repeated login, data differs   -> /account/mojeid/update: choose per field what to update
- *   profile                        -> the linked identifier, the data mojeID sent, link / unlink
+ *   profile                        -> the linked identifier, the data mojeID sent, link / unlink,
+ *                                     "Create mojeID account" prefilled from the local account
+ *                                     (Appendix 7 point 7b), linked when mojeID's notification
+ *                                     arrives (ch. 6), and the account status it reports (§6.3)
  *
  * `createExampleApp` builds the app without listening (tests mount it); `start.ts` listens.
  */
 import { randomBytes } from 'node:crypto';
+import type { ServerOptions } from 'node:https';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -20,9 +24,12 @@ import {
   csrfToken,
   isMojeIdError,
   mojeid,
+  type AccountCreationOptions,
   type Locale,
   type MojeIdConfig,
   type MojeIdLogger,
+  type NotificationDecision,
+  type RegistrationNotification,
   type VerifyFunctionWithRequest,
 } from 'passport-mojeid-oidc';
 import { mojeIdAppDefaults, type AppConfig } from './config.js';
@@ -83,6 +90,12 @@ export interface ExampleApp {
   /** The in-process simulator, when no real mojeID client is configured. */
   readonly simulator: { readonly origin: string; readonly issuer: string } | undefined;
   readonly demoAccountCreated: boolean;
+  /**
+   * For `https.createServer` when HTTPS_CERT_FILE/HTTPS_KEY_FILE are set: the certificate, and a
+   * request for a client certificate from the notification CA (optional, so browsers without one
+   * are served as usual; the library checks it on the notification route only).
+   */
+  readonly httpsOptions: ServerOptions | undefined;
   close(): Promise<void>;
 }
 
@@ -101,7 +114,17 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     let provider: { issuer: string; clientId: string; clientSecret: string } | undefined;
     if (config.useSimulator) {
       const { startSimulator } = await import('passport-mojeid-oidc/simulator');
-      simulator = await startSimulator({ host: options.simulatorHost ?? '127.0.0.1', port: config.simulatorPort });
+      simulator = await startSimulator({
+        host: options.simulatorHost ?? '127.0.0.1',
+        port: config.simulatorPort,
+        // Accounts created from the profile get their status changes after SIMULATOR_STATUS_DELAY
+        // (§6.3); over HTTPS the simulator trusts this app's certificate (self-signed in development).
+        accountCreation: {
+          statusDelay: config.simulatorStatusDelay * 1000,
+          statusChanges: ['CONDITIONALLY_IDENTIFIED', 'VALIDATED'],
+          ...(config.tls ? { serverCa: config.tls.cert } : {}),
+        },
+      });
       provider = { issuer: simulator.issuer, clientId: 'example-app', clientSecret: randomBytes(24).toString('base64url') };
     }
 
@@ -152,11 +175,54 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
       return done(null, { kind: 'mojeid-pending', mojeid: snapshot } satisfies StoredUser);
     };
 
+    /**
+     * mojeID's notification about an account created from the profile (ch. 6): REGISTERED links
+     * the local user the account was created for; a status change (§6.3) is recorded for a linked
+     * identity. Both are idempotent: a repeat writes the same rows.
+     */
+    const onNotification = (notification: RegistrationNotification): NotificationDecision => {
+      if (notification.status === 'REGISTERED') {
+        const userId = Number(notification.localUser);
+        if (!Number.isInteger(userId) || !db.findUserById(userId)) return { accept: false, reason: 'unknown local account' };
+        try {
+          db.link(userId, notification.sub);
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+          return { accept: false, reason: error.conflict === 'user_linked' ? 'the local account is already linked' : 'this mojeID account is already linked' };
+        }
+        db.setMojeIdStatus(notification.sub, notification.status);
+        return true;
+      }
+      if (!db.findLinkBySub(notification.sub)) return { accept: false, reason: 'not linked here' };
+      db.setMojeIdStatus(notification.sub, notification.status);
+      return true;
+    };
+    const accountCreation: AccountCreationOptions | undefined = config.accountCreation
+      ? {
+          // Only a logged-in local account without a link; its data prefill mojeID's form (Appendix 5).
+          registrationData: (req) => {
+            const user = accountUser(req);
+            if (!user || user.link) return undefined;
+            const account = user.account;
+            return {
+              localUser: String(account.id),
+              data: { email_default_email: account.email, first_name: account.given_name, last_name: account.family_name, phone_default_number: account.phone },
+            };
+          },
+          onNotification,
+        }
+      : undefined;
+    // With the simulator: over HTTPS its notifications carry a certificate from its own test CA;
+    // over plain http (development) they carry none, like mojeID's test instance (§6.2).
+    const simulatorNotify = simulator ? (config.tls ? { notifyCa: simulator.accountCreation.caCertificatePem } : { notifyInsecureTestMode: true }) : {};
+
     const router = mojeid({
       ...mojeIdAppDefaults(config.env),
       env: config.env,
       baseUrl: config.baseUrl,
       ...(provider ?? {}),
+      ...simulatorNotify,
+      ...(accountCreation ? { accountCreation } : {}),
       passport,
       passReqToCallback: true,
       verify,
@@ -170,6 +236,8 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
         redirect_uris: [mojeIdConfig.redirectUri],
         token_endpoint_auth_method: mojeIdConfig.tokenEndpointAuthMethod,
         client_name: 'Ukázková aplikace / Example app',
+        // §6.2: where mojeID sends the registration notifications.
+        assertion_uris: [`${config.baseUrl}${mojeIdConfig.mountPath}/notify`],
       });
     }
     const paths: MojeIdPaths = {
@@ -177,6 +245,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
       login: `${mojeIdConfig.mountPath}/login`,
       logout: `${mojeIdConfig.mountPath}/logout`,
       stylesheet: `${mojeIdConfig.mountPath}/assets/mojeid.css`,
+      register: `${mojeIdConfig.mountPath}/register`,
     };
 
     const app = express();
@@ -249,6 +318,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
         createAccountUrl: mojeIdConfig.endpoints.createAccountUrl,
         notice,
         showDemoHint: !config.production,
+        accountCreation: !!accountCreation,
       };
     };
     const send = (res: Response, page: string, status = 200): void => {
@@ -290,7 +360,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     app.get('/profile', (req, res) => {
       const user = accountUser(req);
       if (!user) return res.redirect(303, '/login?returnTo=%2Fprofile');
-      send(res, profilePage(pageContext(req), user));
+      send(res, profilePage(pageContext(req), user, user.link ? db.findMojeIdStatus(user.link.sub) : undefined));
     });
 
     // Appendix 7 point 7c: link the logged-in account: remember the intent, then log in at mojeID.
@@ -458,6 +528,13 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
       mojeid: mojeIdConfig,
       simulator: activeSimulator ? { origin: activeSimulator.origin, issuer: activeSimulator.issuer } : undefined,
       demoAccountCreated,
+      httpsOptions: config.tls
+        ? {
+            cert: config.tls.cert,
+            key: config.tls.key,
+            ...(mojeIdConfig.notifyCa.length ? { requestCert: true, rejectUnauthorized: false, ca: mojeIdConfig.notifyCa.map((c) => c.toString()) } : {}),
+          }
+        : undefined,
       async close() {
         db.close();
         await activeSimulator?.close();

@@ -6,6 +6,7 @@
  * collected and reported at once, each naming its variable, so one restart fixes them all.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError, resolveConfig, type MojeIdOptions } from 'passport-mojeid-oidc';
@@ -41,6 +42,19 @@ export interface AppConfig {
    */
   readonly useSimulator: boolean;
   readonly simulatorPort: number;
+  /** SIMULATOR_STATUS_DELAY: seconds before the simulator reports a created account's status change. */
+  readonly simulatorStatusDelay: number;
+  /**
+   * HTTPS_CERT_FILE + HTTPS_KEY_FILE: serve HTTPS, asking clients for a certificate (optional),
+   * so mojeID's registration notifications can be verified by their certificate (§6.2).
+   */
+  readonly tls: { readonly cert: string; readonly key: string } | undefined;
+  /**
+   * "Create mojeID account" from the profile (ch. 6, Appendix 7 point 7b) is on with the simulator,
+   * or when the notifications can be verified (MOJEID_NOTIFY_CA_FILE, _TRUSTED_PROXIES or
+   * _INSECURE_TEST_MODE); otherwise the link goes to mojeID's public registration page.
+   */
+  readonly accountCreation: boolean;
   /** Where `mojeid()` reads MOJEID_* variables from (normally `process.env`). */
   readonly env: Env;
   /** Things worth telling whoever starts the app (generated secret …). */
@@ -80,7 +94,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const port = parsePort(env['PORT'], 'PORT', 3000, issues);
 
-  let baseUrl = `http://localhost:${port}`;
+  const tls = readTls(env, issues);
+  let baseUrl = `${tls ? 'https' : 'http'}://localhost:${port}`;
   const baseText = env['BASE_URL']?.trim();
   if (baseText) {
     try {
@@ -99,6 +114,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
   const https = baseUrl.startsWith('https:');
+  if (tls && !https) issues.push({ variable: 'BASE_URL', message: `HTTPS_CERT_FILE makes the app serve HTTPS, but BASE_URL is ${JSON.stringify(baseUrl)}` });
 
   let sessionSecret = env['SESSION_SECRET'] ?? '';
   if (sessionSecret && sessionSecret.length < 32) {
@@ -117,6 +133,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const useSimulator = PROVIDER_VARIABLES.every((name) => !env[name]?.trim());
   // PORT 0 (any free port) has no "next" port, so the simulator takes any free port too.
   const simulatorPort = parsePort(env['SIMULATOR_PORT'], 'SIMULATOR_PORT', port === 0 ? 0 : port + 1, issues);
+  let simulatorStatusDelay = 30;
+  const delayText = env['SIMULATOR_STATUS_DELAY']?.trim();
+  if (delayText) {
+    if (/^\d+(\.\d+)?$/.test(delayText)) simulatorStatusDelay = Number(delayText);
+    else issues.push({ variable: 'SIMULATOR_STATUS_DELAY', message: `expected seconds (0 or more), got ${JSON.stringify(delayText)}` });
+  }
+  const notifyVerifiable =
+    !!env['MOJEID_NOTIFY_CA_FILE']?.trim() || !!env['MOJEID_NOTIFY_TRUSTED_PROXIES']?.trim() || /^(true|1|yes|on)$/i.test(env['MOJEID_NOTIFY_INSECURE_TEST_MODE']?.trim() ?? '');
   if (useSimulator && production) {
     issues.push({
       variable: 'MOJEID_CLIENT_ID',
@@ -139,7 +163,45 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   if (issues.length) throw new ExampleConfigError(issues);
-  return { production, port, baseUrl, https, sessionSecret, databaseFile, useSimulator, simulatorPort, env, warnings };
+  return {
+    production,
+    port,
+    baseUrl,
+    https,
+    sessionSecret,
+    databaseFile,
+    useSimulator,
+    simulatorPort,
+    simulatorStatusDelay,
+    tls,
+    accountCreation: useSimulator || notifyVerifiable,
+    env,
+    warnings,
+  };
+}
+
+/** HTTPS_CERT_FILE and HTTPS_KEY_FILE, both or neither, read now so a wrong path stops the start. */
+function readTls(env: Env, issues: ConfigIssue[]): AppConfig['tls'] {
+  const certFile = env['HTTPS_CERT_FILE']?.trim();
+  const keyFile = env['HTTPS_KEY_FILE']?.trim();
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) {
+    issues.push({ variable: certFile ? 'HTTPS_KEY_FILE' : 'HTTPS_CERT_FILE', message: 'not set: HTTPS needs both HTTPS_CERT_FILE and HTTPS_KEY_FILE' });
+    return undefined;
+  }
+  const read = (variable: string, file: string, marker: RegExp): string | undefined => {
+    try {
+      const text = fs.readFileSync(file, 'utf8');
+      if (marker.test(text)) return text;
+      issues.push({ variable, message: `${JSON.stringify(file)} is not a PEM file` });
+    } catch (error) {
+      issues.push({ variable, message: `cannot read ${JSON.stringify(file)}: ${(error as NodeJS.ErrnoException).code ?? 'error'}` });
+    }
+    return undefined;
+  };
+  const cert = read('HTTPS_CERT_FILE', certFile, /-----BEGIN CERTIFICATE-----/);
+  const key = read('HTTPS_KEY_FILE', keyFile, /-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+  return cert && key ? { cert, key } : undefined;
 }
 
 /**

@@ -24,6 +24,13 @@ export interface MojeIdLink {
   readonly linked_at: string;
 }
 
+/** The last account status mojeID reported for a `sub` (ch. 6: REGISTERED, then §6.3 changes). */
+export interface MojeIdStatus {
+  readonly sub: string;
+  readonly status: string;
+  readonly updated_at: string;
+}
+
 /** The local account fields that can be filled in or updated from mojeID data. */
 export type ProfileField = 'email' | 'given_name' | 'family_name' | 'phone';
 
@@ -67,6 +74,11 @@ CREATE TABLE IF NOT EXISTS mojeid_links (
   user_id   INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
   sub       TEXT NOT NULL UNIQUE,
   linked_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE TABLE IF NOT EXISTS mojeid_status (
+  sub        TEXT PRIMARY KEY,
+  status     TEXT NOT NULL,
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 `;
 
@@ -165,6 +177,17 @@ export class AppDatabase {
       this.#db.prepare('INSERT INTO mojeid_links (user_id, sub) VALUES (?, ?)').run(userId, sub);
       return this.findLinkByUser(userId) as MojeIdLink;
     })();
+  }
+
+  /** Records the account status mojeID reported (idempotent: a repeat writes the same row). */
+  setMojeIdStatus(sub: string, status: string): void {
+    this.#db
+      .prepare("INSERT INTO mojeid_status (sub, status) VALUES (?, ?) ON CONFLICT(sub) DO UPDATE SET status = excluded.status, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
+      .run(sub, status);
+  }
+
+  findMojeIdStatus(sub: string): MojeIdStatus | undefined {
+    return this.#db.prepare('SELECT * FROM mojeid_status WHERE sub = ?').get(sub) as MojeIdStatus | undefined;
   }
 
   /** Returns whether a link was removed. */

@@ -7,6 +7,7 @@
  * A configuration error stops it with exit code 1 and one line per variable, no stack trace.
  */
 import http from 'node:http';
+import https from 'node:https';
 import { createExampleApp, type ExampleApp } from './app.js';
 import { describeConfigError, loadConfig } from './config.js';
 import { DEMO_ACCOUNT } from './db.js';
@@ -15,7 +16,9 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   for (const warning of config.warnings) console.warn(`Warning: ${warning}`);
   const example: ExampleApp = await createExampleApp({ config });
-  const server = http.createServer(example.app);
+  // HTTPS_CERT_FILE/HTTPS_KEY_FILE: TLS terminated here, with an optional client-certificate
+  // request so mojeID's registration notifications can be verified (§6.2).
+  const server = example.httpsOptions ? https.createServer(example.httpsOptions, example.app) : http.createServer(example.app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, () => resolve());

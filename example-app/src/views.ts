@@ -3,7 +3,7 @@
  * plain POST carrying the CSRF token. Czech first, English alongside.
  */
 import { loginButton, logoutForm, type Locale } from 'passport-mojeid-oidc';
-import type { LocalUser, MojeIdLink } from './db.js';
+import type { LocalUser, MojeIdLink, MojeIdStatus } from './db.js';
 import { html, trusted, type Html } from './html.js';
 import { claimText, type AccountUser, type FieldDifference, type MojeIdSnapshot, type Notice, type PendingUser } from './session-user.js';
 
@@ -13,6 +13,8 @@ export interface MojeIdPaths {
   readonly login: string;
   readonly logout: string;
   readonly stylesheet: string;
+  /** POST: create a mojeID account prefilled from the local account (ch. 6). */
+  readonly register: string;
 }
 
 export interface PageContext {
@@ -26,6 +28,8 @@ export interface PageContext {
   readonly notice?: Notice | undefined;
   /** Show the demo account's credentials (not in production). */
   readonly showDemoHint: boolean;
+  /** "Create mojeID account" prefilled from the local account is available (Appendix 7 point 7b). */
+  readonly accountCreation?: boolean;
 }
 
 const NOTICES: Readonly<Record<Notice, { text: string; kind: 'ok' | 'warn' }>> = {
@@ -168,9 +172,23 @@ function accountTable(account: LocalUser): Html {
 </table>`;
 }
 
-function linkSection(ctx: PageContext, user: AccountUser, link: MojeIdLink | undefined): Html {
+function createAccountOffer(ctx: PageContext): Html {
+  // Appendix 7 point 7b: not linked, so probably no mojeID account: offer one, prefilled from the
+  // local account. The library's register route takes the data from the server side.
+  if (!ctx.accountCreation) {
+    return html`<p class="mojeid-links">Nemáte mojeID? / No mojeID yet? <a href="${ctx.createAccountUrl}">Založit účet mojeID / Create mojeID account</a></p>`;
+  }
+  return html`<form method="post" action="${ctx.paths.register}" class="mojeid-links" id="create-mojeid-account">
+${csrfField(ctx)}
+Nemáte mojeID? / No mojeID yet? <button type="submit" class="link">Založit účet mojeID / Create mojeID account</button>
+<br><small>Předvyplníme údaje z tohoto účtu a po založení účty propojíme. / We fill in this account's data and link the new account once it is created.</small>
+</form>`;
+}
+
+function linkSection(ctx: PageContext, user: AccountUser, link: MojeIdLink | undefined, status: MojeIdStatus | undefined): Html {
   if (link) {
     return html`<p>Propojeno s mojeID / Linked with mojeID: <code id="mojeid-sub">${link.sub}</code><br><small>od / since ${link.linked_at}</small></p>
+${status ? html`<p>Stav účtu mojeID / mojeID account status: <code id="mojeid-status">${status.status}</code> <small>(${status.updated_at})</small></p>` : ''}
 <form method="post" action="/account/mojeid/unlink" class="stack">
 ${csrfField(ctx)}
 ${user.account.password_hash
@@ -185,10 +203,10 @@ ${user.account.password_hash
 ${csrfField(ctx)}
 <button type="submit" class="mojeid-button"><span class="mojeid-mark" aria-hidden="true">mojeID</span> Propojit s mojeID / Link mojeID</button>
 </form>
-<p class="mojeid-links">Nemáte mojeID? / No mojeID yet? <a href="${ctx.createAccountUrl}">Založit účet mojeID / Create mojeID account</a></p>`;
+${createAccountOffer(ctx)}`;
 }
 
-export function profilePage(ctx: PageContext, user: AccountUser): string {
+export function profilePage(ctx: PageContext, user: AccountUser, status?: MojeIdStatus): string {
   const body = html`<h1>Můj profil / My profile</h1>
 <p>Přihlášeni / Logged in: ${user.method === 'mojeid' ? 'přes mojeID / with mojeID' : 'heslem / with password'}</p>
 <section class="card">
@@ -197,7 +215,7 @@ ${accountTable(user.account)}
 </section>
 <section class="card">
 <h2>mojeID</h2>
-${linkSection(ctx, user, user.link)}
+${linkSection(ctx, user, user.link, status)}
 </section>
 <section class="card">
 <h2>Údaje z mojeID / Data received from mojeID</h2>

@@ -7,7 +7,8 @@ import { MissingClaimsError, MojeIdError } from '../errors.js';
 import { errorPage } from '../views/pages.js';
 import { localeFor, loginUrl, type RouteContext } from './context.js';
 
-const NOT_RETRYABLE = new Set(['invalid_configuration', 'session_missing', 'unauthorized_client']);
+// Account-creation failures are not retried by logging in: the retry link would start a login.
+const NOT_RETRYABLE = new Set(['invalid_configuration', 'session_missing', 'unauthorized_client', 'registration_refused', 'registration_unavailable']);
 
 export function toMojeIdError(error: unknown): MojeIdError {
   if (error instanceof MojeIdError) return error;

@@ -6,6 +6,11 @@
  *   GET  /auth/mojeid/callback   finish it
  *   POST /auth/mojeid/logout     log out (CSRF-protected), then offer mojeID's logout page
  *
+ * and with `accountCreation` (ch. 6):
+ *
+ *   POST /auth/mojeid/register   create a mojeID account prefilled with local data (CSRF-protected)
+ *   POST /auth/mojeid/notify     mojeID's registration notifications (mutual TLS, §6.2, §6.3)
+ *
  * Each part is also on the returned router as its own Router (`router.parts.callback` …) for apps
  * that mount them one by one. The app mounts express-session and `passport.session()` first.
  */
@@ -21,12 +26,17 @@ import {
   type VerifyFunction,
   type VerifyFunctionWithRequest,
 } from '../strategy.js';
+import { ConfigurationError } from '../errors.js';
+import { MemoryRegistrationStore } from '../registration/store.js';
+import type { AccountCreationOptions } from './account-creation.js';
 import { assetsRouter } from './assets.js';
 import { callbackRouter } from './callback.js';
 import { consoleLogger, pathsFor, type MojeIdHooks, type MojeIdLogger, type PassportInstance, type RouteContext } from './context.js';
 import { loginRouter } from './login.js';
 import { loginPageRouter } from './login-page.js';
 import { logoutRouter } from './logout.js';
+import { notifyRouter } from './notify.js';
+import { registerRouter } from './register.js';
 
 interface RouterOptionsBase extends Omit<MojeIdStrategyOptions, 'passReqToCallback'>, MojeIdHooks {
   /** Use an existing strategy instead of creating one from these options. */
@@ -34,6 +44,8 @@ interface RouterOptionsBase extends Omit<MojeIdStrategyOptions, 'passReqToCallba
   /** The Passport instance (`new Passport()`) to register the strategy with. Default: the `passport` module. */
   passport?: PassportInstance;
   logger?: MojeIdLogger;
+  /** Account creation from the app and mojeID's notifications (ch. 6); off when absent. */
+  accountCreation?: AccountCreationOptions;
 }
 
 /**
@@ -47,7 +59,7 @@ export type MojeIdRouterOptions = RouterOptionsBase &
 export interface MojeIdRouter extends Router {
   readonly strategy: MojeIdStrategy;
   readonly config: MojeIdConfig;
-  readonly parts: Readonly<{ loginPage: Router; login: Router; callback: Router; logout: Router; assets: Router }>;
+  readonly parts: Readonly<{ loginPage: Router; login: Router; callback: Router; logout: Router; assets: Router; register?: Router; notify?: Router }>;
 }
 
 /** What the default verify stores: the identity and normalised claims, never tokens. */
@@ -64,6 +76,29 @@ export function defaultUser(profile: MojeIdProfile): MojeIdSessionUser {
 }
 
 const defaultVerify: VerifyFunction = (profile: MojeIdProfile, done: VerifyCallback) => done(null, defaultUser(profile) as Express.User);
+
+/** The register and notify parts; refuses a configuration under which no notification could be accepted. */
+function accountCreationParts(ctx: RouteContext, options: AccountCreationOptions): { register: Router; notify: Router } {
+  if (typeof options.registrationData !== 'function' || typeof options.onNotification !== 'function') {
+    throw new TypeError('mojeid({ accountCreation }): registrationData and onNotification must be functions');
+  }
+  const { config } = ctx;
+  if (!config.notifyCa.length && !config.notifyTrustedProxies.length && !config.notifyInsecureTestMode) {
+    throw new ConfigurationError([
+      {
+        option: 'notifyCa',
+        variable: 'MOJEID_NOTIFY_CA_FILE',
+        message:
+          "account creation needs a way to verify mojeID's notifications (§6.2): the CZ.NIC CA (MOJEID_NOTIFY_CA_FILE), a trusted TLS proxy (MOJEID_NOTIFY_TRUSTED_PROXIES) or, with the test instance over plain HTTP, MOJEID_NOTIFY_INSECURE_TEST_MODE",
+      },
+    ]);
+  }
+  if (config.notifyInsecureTestMode) {
+    ctx.logger.warn('MOJEID_NOTIFY_INSECURE_TEST_MODE is on: plain-HTTP registration notifications are accepted without a certificate (test instance only)', {});
+  }
+  const store = options.store ?? new MemoryRegistrationStore();
+  return { register: registerRouter(ctx, options, store), notify: notifyRouter(ctx, options, store) };
+}
 
 /** Security headers for the library's own pages; `frame-ancestors 'none'` against clickjacking. */
 export function pageSecurityHeaders(): RequestHandler {
@@ -87,7 +122,7 @@ export function mojeid(options?: RouterOptionsBase & { passReqToCallback?: false
 export function mojeid(options: RouterOptionsBase & { passReqToCallback: true; verify: VerifyFunctionWithRequest }): MojeIdRouter;
 export function mojeid(options: MojeIdRouterOptions): MojeIdRouter;
 export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
-  const { verify, strategy: givenStrategy, passport = defaultPassport, logger = consoleLogger, onError, renderError, ...strategyOptions } = options;
+  const { verify, strategy: givenStrategy, passport = defaultPassport, logger = consoleLogger, onError, renderError, accountCreation, ...strategyOptions } = options;
   const strategy =
     givenStrategy ??
     new MojeIdStrategy(
@@ -110,6 +145,7 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
     callback: callbackRouter(ctx),
     logout: logoutRouter(ctx),
     assets: assetsRouter(),
+    ...(accountCreation ? accountCreationParts(ctx, accountCreation) : {}),
   };
   const inner = Router();
   inner.use(pageSecurityHeaders());

@@ -271,15 +271,25 @@ export function subOf(account: SimulatorAccount): string {
 export class AccountDirectory {
   readonly #byId = new Map<string, SimulatorAccount>();
   readonly #bySub = new Map<string, SimulatorAccount>();
+  readonly #list: SimulatorAccount[] = [];
 
-  constructor(readonly accounts: readonly SimulatorAccount[]) {
-    for (const account of accounts) {
-      const sub = subOf(account);
-      if (this.#byId.has(account.id)) throw new TypeError(`two simulator accounts have the id "${account.id}"`);
-      if (this.#bySub.has(sub)) throw new TypeError(`two simulator accounts have the sub "${sub}"`);
-      this.#byId.set(account.id, account);
-      this.#bySub.set(sub, account);
-    }
+  constructor(accounts: readonly SimulatorAccount[]) {
+    for (const account of accounts) this.add(account);
+  }
+
+  /** Every account, in the order added (the login page lists them). */
+  get accounts(): readonly SimulatorAccount[] {
+    return this.#list;
+  }
+
+  /** Adds an account: the given ones at start, and those created through registration (ch. 6). */
+  add(account: SimulatorAccount): void {
+    const sub = subOf(account);
+    if (this.#byId.has(account.id)) throw new TypeError(`two simulator accounts have the id "${account.id}"`);
+    if (this.#bySub.has(sub)) throw new TypeError(`two simulator accounts have the sub "${sub}"`);
+    this.#byId.set(account.id, account);
+    this.#bySub.set(sub, account);
+    this.#list.push(account);
   }
 
   byId(id: string): SimulatorAccount | undefined {

@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   }
   if (clients.length === 0) console.log(`  clients:    none; register dynamically at ${simulator.issuer}registration/`);
   console.log(`  accounts:   ${TEST_ACCOUNTS.map((a) => `${a.id} (${a.label})`).join(', ')}`);
+  // Ch. 6: notifications to https assertion_uris carry a certificate from this CA.
+  console.log(`  notify CA:  ${simulator.accountCreation.caFile} (MOJEID_NOTIFY_CA_FILE)`);
 
   const running = simulator;
   let stopping = false;

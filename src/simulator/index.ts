@@ -20,6 +20,12 @@
  * - `POST /oidc/interaction/<uid>/abort`   (no fields) Deny: `error=access_denied`
  * - `POST /logout/`                        (no fields) ends the simulator session
  *
+ * Account creation (ch. 6, `account-registration.ts`): `POST /registration/endpoint/` (also
+ * `/registration/direct/`, `/transfer/endpoint/`) with `realm`, `registration_nonce` and
+ * Appendix 5 fields shows the prefilled form; `POST /registration/create` creates the account and
+ * sends `REGISTERED` to the client's `assertion_uris` over HTTPS with a client certificate from a
+ * test CA (`simulator.accountCreation.caFile`), then status changes on a timer.
+ *
  * Other pages: `GET /logout/` (ch. 7), `GET /registration/` (target of "Create mojeID account"
  * links), discovery at `/oidc/.well-known/openid-configuration` and at the root
  * `/.well-known/openid-configuration/`, WebFinger at `/oidc/.well-known/webfinger` (§5.1.5).
@@ -30,4 +36,8 @@ export { startSimulator } from './server.js';
 export { TEST_ACCOUNTS, EIDAS_HIGH, EIDAS_SUBSTANTIAL } from './accounts.js';
 export { loginThroughSimulator, type LoginThroughSimulatorOptions } from './driver.js';
 export { CookieJar } from './cookie-jar.js';
+export { TestCertificateAuthority, selfSignedCertificate } from './test-ca.js';
+export type { CertificateKind, CertificateRequest, IssuedCertificate } from './test-ca.js';
+export type { SimulatorAccountCreation } from './account-registration.js';
+export type { SimulatorAccountCreationOptions, NotificationDelivery, NotificationAttempt, NotificationStatus } from './notifications.js';
 export type { RunningSimulator, SimulatorAccount, SimulatorClient, SimulatorOptions } from './types.js';

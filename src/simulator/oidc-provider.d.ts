@@ -81,6 +81,7 @@ declare module 'oidc-provider' {
 
   export const errors: {
     InvalidClientAuth: new (detail: string) => Error;
+    InvalidClientMetadata: new (description: string) => Error;
   };
 
   export interface SessionModel {
@@ -148,6 +149,7 @@ declare module 'oidc-provider' {
       validate(metadata: Record<string, unknown>): Promise<void>;
       find(id: string): Promise<ClientModel | undefined>;
     };
+    readonly RegistrationAccessToken: { find(value: string): Promise<{ readonly clientId: string } | undefined> };
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     use(middleware: Middleware): this;
     on(event: string, listener: (ctx: KoaContext, error: Error & { error_detail?: string }) => void): this;

@@ -6,8 +6,10 @@
  * - endpoint paths `/oidc/authorization/`, `/oidc/token/`, `/oidc/userinfo/`,
  *   `/oidc/registration/` (§5.1.5, ch. 8.3) and the JWKS at `/oidc/key.jwk` (field notes);
  * - open dynamic registration without an initial access token (§5.1.3), 12-character client ids
- *   (§8.3), secrets that expire after 24 hours and `registration_client_uri` in the form
- *   `registration/?client_id=...` (§5.1.3, field notes), never full access for such clients;
+ *   (§8.3), secrets that expire after 24 hours (configurable) and `registration_client_uri` in the
+ *   form `registration/?client_id=...` (§5.1.3, field notes), never full access for such clients;
+ *   registration changes and secret rotation by POST there, and `assertion_uris` (§6.2) kept per
+ *   client (`registration.ts`);
  * - scopes `openid profile email phone address openid2` (§5.1.6, §5.3.2), the `claims`
  *   parameter (§5.1.6), claims asked for by scope only in UserInfo (field notes), the eIDAS
  *   `acr_values` of §5.1.12;
@@ -26,6 +28,7 @@ import { EIDAS_HIGH, EIDAS_SUBSTANTIAL, type AccountDirectory } from './accounts
 import type { MemoryStore } from './adapter.js';
 import { SCOPES, providerClaimsConfiguration, releasableClaims } from './claims.js';
 import { enforceMojeidClientAuth } from './client-auth.js';
+import { assertionUrisMetadata, registrationChanges } from './registration.js';
 import { mojeidResponses } from './responses.js';
 import { PAGE_HEADERS, errorPage } from './views.js';
 
@@ -81,6 +84,8 @@ export interface ProviderSetup {
   isFullAccess(clientId: string | undefined): boolean;
   /** Private RSA signing key as a JWK. */
   signingKey: JsonWebKey;
+  /** Seconds a dynamically registered client's secret is valid (§5.1.3: 24 hours). */
+  dynamicClientLifetime: number;
 }
 
 function sendErrorPage(ctx: KoaContext, error: string, description: string | undefined): void {
@@ -171,11 +176,15 @@ export async function createProvider(setup: ProviderSetup): Promise<Provider> {
   // carries the account's level, or none, and the RP decides (§5.1.12).
   policy.get('login')?.checks.remove('essential_acrs');
   policy.get('login')?.checks.remove('essential_acr');
-  const provider = new Provider(
-    setup.issuer,
-    configuration(setup, { policy, url: async (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` }),
-  );
-  provider.use(mojeidResponses(setup.issuer, setup.store));
+  const provider = new Provider(setup.issuer, {
+    ...configuration(setup, { policy, url: async (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` }),
+    extraClientMetadata: assertionUrisMetadata(errors.InvalidClientMetadata),
+    // A secret stops at `client_secret_expires_at` (§5.1.3), not 15 s later (oidc-provider's default
+    // tolerance; it applies to nothing else the simulator uses).
+    clockTolerance: 0,
+  });
+  provider.use(mojeidResponses(setup.issuer, setup.store, setup.dynamicClientLifetime));
+  provider.use(registrationChanges({ provider, store: setup.store, issuer: setup.issuer, lifetime: setup.dynamicClientLifetime }));
   enforceMojeidClientAuth(provider, errors.InvalidClientAuth);
   provider.on('server_error', (_ctx, error) => {
     console.error('mojeID simulator: server error', error);

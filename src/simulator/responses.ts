@@ -2,7 +2,7 @@
  * A koa middleware around oidc-provider's routes that turns its answers into mojeID's:
  * - discovery: see `discovery.ts` (field notes);
  * - JWKS: the key without `alg` and `use` (field notes);
- * - dynamic registration: `client_secret_expires_at` 24 hours ahead and
+ * - dynamic registration: `client_secret_expires_at` 24 hours (or the configured lifetime) ahead and
  *   `registration_client_uri` as `.../oidc/registration/?client_id=...`, where the registration
  *   can also be read (§5.1.3, field notes);
  * - the code-flow callback: `client_id` next to `code`, `state` and `iss`, as pyoidc adds it
@@ -13,23 +13,23 @@
 import type { KoaContext, Middleware } from 'oidc-provider';
 import type { MemoryStore } from './adapter.js';
 import { mojeidDiscoveryDocument } from './discovery.js';
-
-/** Dynamically registered clients expire after 24 hours (§5.1.3). */
-const DYNAMIC_REGISTRATION_TTL = 24 * 3600;
+import { registrationClientUriFor } from '../environments.js';
+import { DEFAULT_DYNAMIC_CLIENT_LIFETIME } from './registration.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function shapeRegistration(ctx: KoaContext, body: Record<string, unknown>, issuer: string, store: MemoryStore): void {
+function shapeRegistration(ctx: KoaContext, body: Record<string, unknown>, issuer: string, store: MemoryStore, lifetime: number): void {
   const clientId = body['client_id'];
   if (typeof clientId !== 'string') return;
   if (typeof body['registration_client_uri'] === 'string') {
-    body['registration_client_uri'] = `${issuer}registration/?client_id=${encodeURIComponent(clientId)}`;
+    body['registration_client_uri'] = registrationClientUriFor(issuer, clientId);
   }
   if (ctx.oidc?.route === 'registration' && ctx.status === 201 && body['client_secret_expires_at'] === 0) {
     const issuedAt = typeof body['client_id_issued_at'] === 'number' ? body['client_id_issued_at'] : Math.floor(Date.now() / 1000);
-    const expiresAt = issuedAt + DYNAMIC_REGISTRATION_TTL;
+    // Dynamically registered clients expire after 24 hours (§5.1.3), or the simulator's lifetime.
+    const expiresAt = issuedAt + lifetime;
     body['client_secret_expires_at'] = expiresAt;
     // Stored too, so oidc-provider refuses the secret once it has expired.
     const stored = store.get('Client', clientId);
@@ -58,7 +58,7 @@ function addClientIdToCallback(ctx: KoaContext, issuer: string): void {
   }
 }
 
-export function mojeidResponses(issuer: string, store: MemoryStore): Middleware {
+export function mojeidResponses(issuer: string, store: MemoryStore, lifetime = DEFAULT_DYNAMIC_CLIENT_LIFETIME): Middleware {
   return async (ctx, next) => {
     const clientQuery = ctx.query['client_id'];
     if (ctx.method === 'GET' && /^\/registration\/?$/i.test(ctx.path) && typeof clientQuery === 'string') {
@@ -69,7 +69,7 @@ export function mojeidResponses(issuer: string, store: MemoryStore): Middleware 
     const route = ctx.oidc?.route;
     const body = ctx.body;
     if ((route === 'registration' || route === 'client') && isRecord(body)) {
-      shapeRegistration(ctx, body, issuer, store);
+      shapeRegistration(ctx, body, issuer, store, lifetime);
     } else if (route === 'discovery' && isRecord(body)) {
       ctx.body = mojeidDiscoveryDocument(body);
     } else if (route === 'jwks' && isRecord(body) && Array.isArray(body['keys'])) {

@@ -9,12 +9,14 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { promisify } from 'node:util';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { createAccountCreation } from './account-registration.js';
 import { AccountDirectory, TEST_ACCOUNTS } from './accounts.js';
 import { MemoryStore } from './adapter.js';
 import { webfingerResponse } from './discovery.js';
 import { interactionRouter } from './interactions.js';
 import { LOGOUT_PATH, logoutRouter } from './logout.js';
 import { INTERACTION_PATH, OIDC_PATH, createProvider } from './provider.js';
+import { DEFAULT_DYNAMIC_CLIENT_LIFETIME, assertionUrisOf, assertionUrisProblem } from './registration.js';
 import type { RunningSimulator, SimulatorClient, SimulatorOptions } from './types.js';
 import { PAGE_HEADERS, errorPage, registrationPage } from './views.js';
 
@@ -49,6 +51,8 @@ function checkClient(client: SimulatorClient): void {
   if (client.token_endpoint_auth_method !== undefined && !AUTH_METHODS.has(client.token_endpoint_auth_method)) {
     problem('token_endpoint_auth_method must be client_secret_basic or client_secret_post');
   }
+  const assertionProblem = assertionUrisProblem(client.assertion_uris);
+  if (assertionProblem) problem(assertionProblem);
 }
 
 function clientMetadata(client: SimulatorClient): Record<string, unknown> {
@@ -58,6 +62,7 @@ function clientMetadata(client: SimulatorClient): Record<string, unknown> {
     redirect_uris: [...client.redirect_uris],
     token_endpoint_auth_method: client.token_endpoint_auth_method ?? 'client_secret_basic',
     ...(client.client_name ? { client_name: client.client_name } : {}),
+    ...(client.assertion_uris ? { assertion_uris: [...client.assertion_uris] } : {}),
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     require_auth_time: true,
@@ -75,9 +80,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const host = options.host ?? '127.0.0.1';
   const accounts = new AccountDirectory(options.accounts ?? TEST_ACCOUNTS);
   for (const client of options.clients ?? []) checkClient(client);
+  const dynamicClientLifetime = options.dynamicClientLifetime ?? DEFAULT_DYNAMIC_CLIENT_LIFETIME;
+  if (!Number.isInteger(dynamicClientLifetime) || dynamicClientLifetime <= 0) {
+    throw new TypeError(`simulator option dynamicClientLifetime must be a whole number of seconds above 0, got ${String(dynamicClientLifetime)}`);
+  }
   const store = new MemoryStore();
   const fullAccess = new Map<string, boolean>();
   const signingKey = await generateSigningKey();
+  const accountCreation = createAccountCreation({
+    accounts,
+    isFullAccess: (clientId) => fullAccess.get(clientId) ?? false,
+    clientExists: (clientId) => store.get('Client', clientId) !== undefined,
+    clientName: (clientId) => {
+      const name = store.get('Client', clientId)?.['client_name'];
+      return typeof name === 'string' ? name : undefined;
+    },
+    assertionUris: (clientId) => assertionUrisOf(store, clientId),
+    options: options.accountCreation,
+  });
 
   // Listen first: the issuer contains the port, and port 0 means "any free port".
   const server = http.createServer();
@@ -92,12 +112,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       server.off('error', reject);
       resolve();
     });
+  }).catch((error: unknown) => {
+    accountCreation.dispose(); // its temporary CA file
+    throw error;
   });
   const origin = originFor(host, (server.address() as AddressInfo).port);
   const issuer = `${origin}${OIDC_PATH}/`;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
+    accountCreation.dispose();
     closing ??= new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));
       for (const socket of sockets) socket.destroy();
@@ -107,7 +131,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   try {
     const isFullAccess = (clientId: string | undefined): boolean => (clientId ? fullAccess.get(clientId) ?? false : false);
-    const provider = await createProvider({ issuer, store, accounts, isFullAccess, signingKey });
+    const provider = await createProvider({ issuer, store, accounts, isFullAccess, signingKey, dynamicClientLifetime });
     for (const client of options.clients ?? []) await provider.Client.validate(clientMetadata(client));
 
     const addClient = (client: SimulatorClient): void => {
@@ -142,6 +166,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     app.get('/registration/', (_req: Request, res: Response) => {
       res.status(200).set(PAGE_HEADERS).send(registrationPage(accounts.accounts));
     });
+    app.use(accountCreation.router);
     app.use(INTERACTION_PATH, interactionRouter({ provider, accounts, isFullAccess }));
     app.use(OIDC_PATH, provider.callback());
     app.use((_req: Request, res: Response) => {
@@ -158,6 +183,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       issuer,
       logoutUrl: `${origin}${LOGOUT_PATH}`,
       addClient,
+      accountCreation: accountCreation.api,
       close,
     };
   } catch (error) {

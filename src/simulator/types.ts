@@ -4,6 +4,9 @@
  * @module
  */
 
+import type { SimulatorAccountCreation } from './account-registration.js';
+import type { SimulatorAccountCreationOptions } from './notifications.js';
+
 /** A client registered with the simulator, like a manual registration (manual §5.1.3). */
 export interface SimulatorClient {
   client_id: string;
@@ -23,6 +26,8 @@ export interface SimulatorClient {
    * for Full access").
    */
   full_access?: boolean;
+  /** §6.2: where registration notifications for this client are sent (`assertion_uris`). */
+  assertion_uris?: string[];
 }
 
 /** A mojeID account the simulator can log in as. */
@@ -52,9 +57,18 @@ export interface SimulatorOptions {
   clients?: SimulatorClient[];
   /** Accounts offered on the login page. Default {@link TEST_ACCOUNTS}. */
   accounts?: SimulatorAccount[];
+  /** Account creation (ch. 6): status-change timer, repeats, certificates. */
+  accountCreation?: SimulatorAccountCreationOptions;
+  /**
+   * Seconds a dynamically registered client's secret is valid, and a rotated one too (§5.1.3:
+   * 24 hours at mojeID). Default 86400; tests of renewal use a few seconds.
+   */
+  dynamicClientLifetime?: number;
 }
 
 export interface RunningSimulator {
+  /** Account creation (ch. 6): the notification test CA, deliveries, status changes. */
+  readonly accountCreation: SimulatorAccountCreation;
   /** `http://127.0.0.1:PORT` */
   readonly origin: string;
   /** `${origin}/oidc/`, with the trailing slash of `https://mojeid.cz/oidc/`. */

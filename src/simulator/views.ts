@@ -33,7 +33,7 @@ fieldset{border:1px solid #ccc}label{display:block;margin:.35rem 0}code{font-siz
 `;
 
 /** A complete page. `title` and `body` are already-escaped HTML. */
-function page(step: string, title: string, body: string): string {
+export function page(step: string, title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="cs">
 <head>
@@ -53,7 +53,7 @@ ${body}
 }
 
 /** "Czech / English" heading text, escaped. */
-function both(cs: string, en: string): string {
+export function both(cs: string, en: string): string {
   return `${escapeHtml(cs)} <span class="en" lang="en">/ ${escapeHtml(en)}</span>`;
 }
 

@@ -3,6 +3,7 @@
  * by `MojeIdError.code` and say what happened and what to do, never internal details.
  */
 import type { MojeIdErrorCode } from '../errors.js';
+import type { DroppedFieldReason } from '../registration/fields.js';
 
 export type Locale = 'cs' | 'en';
 
@@ -26,6 +27,12 @@ export interface PageTexts {
   alreadyLoggedIn: string;
   missingClaimsList: string;
   poweredBy: string;
+  registrationTitle: string;
+  registrationIntro: string;
+  registrationContinue: string;
+  registrationDropped: string;
+  registrationDroppedHint: string;
+  registrationErrorTitle: string;
 }
 
 export const TEXTS: Readonly<Record<Locale, PageTexts>> = {
@@ -49,6 +56,12 @@ export const TEXTS: Readonly<Record<Locale, PageTexts>> = {
     alreadyLoggedIn: 'Už jste přihlášeni.',
     missingClaimsList: 'Chybějící údaje:',
     poweredBy: 'Podporuje mojeID',
+    registrationTitle: 'Založení účtu mojeID',
+    registrationIntro: 'Přesměrováváme vás do mojeID, kde dokončíte založení účtu s předvyplněnými údaji.',
+    registrationContinue: 'Pokračovat do mojeID',
+    registrationDropped: 'Tyto údaje jsme do mojeID nepředali, protože nemají správný tvar:',
+    registrationDroppedHint: 'V mojeID je můžete doplnit ručně.',
+    registrationErrorTitle: 'Účet mojeID nelze založit',
   },
   en: {
     loginTitle: 'Log in',
@@ -70,6 +83,12 @@ export const TEXTS: Readonly<Record<Locale, PageTexts>> = {
     alreadyLoggedIn: 'You are already logged in.',
     missingClaimsList: 'Missing data:',
     poweredBy: 'Powered by mojeID',
+    registrationTitle: 'Create a mojeID account',
+    registrationIntro: 'We are taking you to mojeID to finish creating your account, with your data filled in.',
+    registrationContinue: 'Continue to mojeID',
+    registrationDropped: 'These data were not passed to mojeID because they are not in the form mojeID accepts:',
+    registrationDroppedHint: 'You can fill them in at mojeID.',
+    registrationErrorTitle: 'A mojeID account cannot be created',
   },
 };
 
@@ -142,6 +161,46 @@ export const ERROR_TEXTS: Readonly<Record<MojeIdErrorCode, Readonly<Record<Local
     cs: 'Přihlášení se nepodařilo dokončit. Zkuste to prosím znovu.',
     en: 'The login could not be completed. Please try again.',
   },
+  // Account creation from the app (ch. 6).
+  registration_refused: {
+    cs: 'Účet mojeID teď odsud založit nelze. Přihlaste se ke svému účtu v této službě a zkuste to znovu.',
+    en: 'A mojeID account cannot be created from here right now. Log in to your account on this service and try again.',
+  },
+  registration_unavailable: {
+    cs: 'Založení účtu mojeID je dočasně nedostupné. Zkuste to prosím za chvíli znovu.',
+    en: 'Creating a mojeID account is temporarily unavailable. Please try again in a little while.',
+  },
+  notification_refused: {
+    cs: 'Oznámení od mojeID bylo odmítnuto.',
+    en: 'The notification from mojeID was refused.',
+  },
+  // Client registration (§5.1.3) is the operator's business; a visitor only learns it is not their fault.
+  client_registration_failed: {
+    cs: 'Registrace této služby v mojeID se nezdařila. Kontaktujte prosím provozovatele.',
+    en: "This service's registration with mojeID failed. Please contact its operator.",
+  },
+  registration_change_refused: {
+    cs: 'Tuto změnu registrace služby mojeID nepřipouští. Kontaktujte prosím provozovatele.',
+    en: "mojeID does not allow this change to the service's registration. Please contact its operator.",
+  },
+  credential_store_failed: {
+    cs: 'Služba nemůže načíst nebo uložit své přihlašovací údaje k mojeID. Kontaktujte prosím provozovatele.',
+    en: 'This service cannot load or save its mojeID credentials. Please contact its operator.',
+  },
+};
+
+/** Why a field was not passed to mojeID's registration form (Appendix 5), for the person. */
+export const DROPPED_FIELD_TEXTS: Readonly<Record<DroppedFieldReason, Readonly<Record<Locale, string>>>> = {
+  unknown_field: { cs: 'mojeID takový údaj nezná', en: 'mojeID has no such field' },
+  not_text: { cs: 'není text', en: 'not text' },
+  too_long: { cs: 'je příliš dlouhý', en: 'too long' },
+  control_characters: { cs: 'obsahuje zalomení řádku nebo řídicí znaky', en: 'contains line breaks or control characters' },
+  invalid_email: { cs: 'není platná e-mailová adresa', en: 'not a valid e-mail address' },
+  invalid_phone: { cs: 'telefon musí mít tvar +420.603123456', en: 'a phone number must look like +420.603123456' },
+  invalid_country: { cs: 'není kód země podle ISO 3166 (např. CZ)', en: 'not an ISO 3166 country code (such as CZ)' },
+  invalid_date: { cs: 'není platné datum ve tvaru RRRR-MM-DD', en: 'not a valid date in the form YYYY-MM-DD' },
+  invalid_gender: { cs: 'musí být M nebo F', en: 'must be M or F' },
+  invalid_username: { cs: 'smí obsahovat jen písmena, číslice a . _ : -', en: 'may contain only letters, digits and . _ : -' },
 };
 
 /** `cs` if the browser prefers Czech or Slovak before English, else `en`. */

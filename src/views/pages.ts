@@ -86,7 +86,8 @@ export function errorPage(
   options: LayoutOptions & { error: MojeIdError; retryUrl?: string; homeUrl: string; continueUrl?: string; missingClaims?: readonly string[] },
 ): string {
   const t = TEXTS[options.locale];
-  const body = html`<h1>${t.errorTitle}</h1>
+  const registration = options.error.code === 'registration_refused' || options.error.code === 'registration_unavailable';
+  const body = html`<h1>${registration ? t.registrationErrorTitle : t.errorTitle}</h1>
 <p class="mojeid-error" data-code="${options.error.code}">${ERROR_TEXTS[options.error.code][options.locale]}</p>
 ${options.missingClaims?.length ? html`<p>${t.missingClaimsList}</p><ul>${options.missingClaims.map((c) => html`<li><code>${c}</code></li>`)}</ul>` : ''}
 ${options.continueUrl ? html`<p>${t.alreadyLoggedIn} <a href="${options.continueUrl}">${t.continue}</a></p>` : ''}
@@ -115,4 +116,5 @@ export const STYLESHEET = `.mojeid-page{font-family:system-ui,-apple-system,"Seg
 .mojeid-logout button{background:#eee;border:1px solid #bbb;border-radius:4px;padding:.5rem 1rem;cursor:pointer}
 .mojeid-error{background:#fff4ef;border-left:4px solid #f26f21;padding:.7rem 1rem}
 .mojeid-lang{margin-top:2rem;font-size:.85rem}
+.mojeid-dropped{background:#fff4ef;border-left:4px solid #f26f21;padding:.2rem 1rem;margin:1rem 0}
 `;

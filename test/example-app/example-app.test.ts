@@ -236,7 +236,8 @@ describe('example app', () => {
     expect(await passwordLogin(app, client, 'demo@example.cz', 'demo-password')).toBe(303);
     const profile = await client.get(app.url('/profile'));
     expect(profile.body).toContain('Link mojeID');
-    expect(profile.body).toContain(`href="${app.example.simulator?.origin}/registration/"`); // 7.7b
+    // 7.7b: "Create mojeID account", prefilled from this account (ch. 6; see account-creation.test.ts).
+    expect(profile.body).toContain('<form method="post" action="/auth/mojeid/register" class="mojeid-links" id="create-mojeid-account">');
 
     const link = await client.post(app.url('/account/mojeid/link'), { _csrf: csrfFrom(profile.body) });
     expect(link.status).toBe(303);

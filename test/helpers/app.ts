@@ -7,16 +7,23 @@ import type { AddressInfo, Socket } from 'node:net';
 import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
-import { mojeid, requireMojeIdLogin, type MojeIdError, type MojeIdRouterOptions, type MojeIdLogger } from '../../src/index.js';
+import { mojeid, requireMojeIdLogin, type MojeIdError, type MojeIdRouter, type MojeIdRouterOptions, type MojeIdLogger } from '../../src/index.js';
 
 export interface TestApp {
   readonly origin: string;
   readonly errors: MojeIdError[];
   readonly logLines: string[];
+  readonly router: MojeIdRouter;
   close(): Promise<void>;
 }
 
-export async function startApp(options: MojeIdRouterOptions): Promise<TestApp> {
+/**
+ * `options` may be a function of the app's origin, for options that depend on it (a client
+ * registered dynamically for `<origin>/auth/mojeid/callback`).
+ */
+export async function startApp(options: MojeIdRouterOptions): Promise<TestApp>;
+export async function startApp(options: (origin: string) => MojeIdRouterOptions | Promise<MojeIdRouterOptions>): Promise<TestApp>;
+export async function startApp(options: MojeIdRouterOptions | ((origin: string) => MojeIdRouterOptions | Promise<MojeIdRouterOptions>)): Promise<TestApp> {
   const server = http.createServer();
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
@@ -32,19 +39,19 @@ export async function startApp(options: MojeIdRouterOptions): Promise<TestApp> {
   const passport = new Passport();
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((user: Express.User, done) => done(null, user));
+  const routerOptions = typeof options === 'function' ? await options(origin) : options;
+  const router = mojeid({
+    useEnvironment: false,
+    passport,
+    logger,
+    onError: (error) => void errors.push(error),
+    ...routerOptions,
+    baseUrl: origin,
+  } as MojeIdRouterOptions);
   const app = express();
   app.use(session({ secret: 'test-session-secret', resave: false, saveUninitialized: false, name: 'sid' }));
   app.use(passport.session());
-  app.use(
-    mojeid({
-      useEnvironment: false,
-      passport,
-      logger,
-      onError: (error) => void errors.push(error),
-      ...options,
-      baseUrl: origin,
-    } as MojeIdRouterOptions),
-  );
+  app.use(router);
   app.get('/me', (req, res) => {
     if (!req.isAuthenticated()) return void res.status(401).json({ error: 'login_required' });
     res.json({ user: req.user, sessionId: req.sessionID });
@@ -59,7 +66,9 @@ export async function startApp(options: MojeIdRouterOptions): Promise<TestApp> {
     origin,
     errors,
     logLines,
+    router,
     close() {
+      router.strategy.close();
       for (const socket of sockets) socket.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,0 +1,165 @@
+/**
+ * Is this notification really from mojeID? §6.2: "It must verify that the client certificate
+ * used to create the SSL tunnel is valid and signed by the CZ.NIC certification authority." Two
+ * ways, chosen per request:
+ *
+ * - the app terminates TLS itself (`https.createServer({ requestCert: true, ca })`): Node's TLS
+ *   layer must have authorised the connection (`req.socket.authorized`), and the certificate
+ *   must also chain to the configured CZ.NIC CA and be within its validity period. The second
+ *   check is ours, not only Node's, because the server's `ca` may trust other CAs too (for other
+ *   client certificates, or Node's defaults), and only CZ.NIC's may vouch for mojeID;
+ * - a reverse proxy terminates TLS (nginx `ssl_verify_client`, Apache `SSLVerifyClient`, the
+ *   manual's tip in §6.2) and says so in a header: believed only when the request comes from an
+ *   address the app listed as a trusted proxy, so nobody else can forge it. Off unless configured.
+ *
+ * And a test mode for the test instance over plain HTTP, where mojeID sends no certificate at all
+ * (§6.2: "If you do not use HTTPS … in the test environment, you do not need this certificate").
+ */
+import { X509Certificate } from 'node:crypto';
+import { BlockList, isIP, type Socket } from 'node:net';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+
+type CryptoX509 = X509Certificate;
+
+/** Why a notification's transport was not accepted; each answers 403. */
+export type TransportRefusal = 'certificate_missing' | 'certificate_invalid' | 'untrusted_proxy_header';
+
+export type TransportCheck =
+  | { readonly ok: true; readonly via: 'tls' | 'proxy' | 'insecure_test_mode' }
+  | { readonly ok: false; readonly refusal: TransportRefusal; readonly detail: string };
+
+export interface NotificationTransportOptions {
+  /** The CZ.NIC CA (and any intermediates it issued) that mojeID's client certificate chains to. */
+  readonly ca: readonly CryptoX509[];
+  /** Addresses (IPs or CIDR ranges) of reverse proxies whose verification header is believed. */
+  readonly trustedProxies: readonly string[];
+  /** Lower-case name of the header the proxy sets to `SUCCESS` after verifying the certificate. */
+  readonly proxyHeader: string;
+  /** Accept plain-HTTP notifications without a certificate (mojeID's test instance only). */
+  readonly insecureTestMode: boolean;
+}
+
+/** id-kp-clientAuth (RFC 5280 §4.2.1.12). */
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const MAX_CHAIN = 6;
+
+/** `::ffff:127.0.0.1` and `127.0.0.1` are the same peer. */
+export function normaliseAddress(address: string | undefined): string | undefined {
+  if (!address) return undefined;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped?.[1] ?? address;
+}
+
+/** A `BlockList` of the trusted proxies; entries were validated by the configuration. */
+export function proxyBlockList(entries: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address, prefix] = entry.split('/');
+    const family = isIP(address ?? '') === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) list.addAddress(address as string, family);
+    else list.addSubnet(address as string, Number(prefix), family);
+  }
+  return list;
+}
+
+/** `true` when `entry` is an IP address or a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
+export function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function isTlsSocket(socket: Socket): socket is TLSSocket {
+  return (socket as Partial<TLSSocket>).encrypted === true && typeof (socket as Partial<TLSSocket>).getPeerCertificate === 'function';
+}
+
+function withinValidity(cert: CryptoX509, now: Date): boolean {
+  const from = Date.parse(cert.validFrom);
+  const to = Date.parse(cert.validTo);
+  return Number.isFinite(from) && Number.isFinite(to) && from <= now.getTime() && now.getTime() <= to;
+}
+
+/** The chain the client presented, leaf first (Node links it through `issuerCertificate`). */
+function presentedChain(socket: TLSSocket): CryptoX509[] {
+  const chain: CryptoX509[] = [];
+  const seen = new Set<string>();
+  let current: PeerCertificate | undefined = socket.getPeerCertificate(true);
+  while (current?.raw && chain.length < MAX_CHAIN) {
+    const fingerprint = current.fingerprint256;
+    if (seen.has(fingerprint)) break;
+    seen.add(fingerprint);
+    chain.push(new X509Certificate(current.raw));
+    current = (current as { issuerCertificate?: PeerCertificate }).issuerCertificate;
+  }
+  return chain;
+}
+
+function issuedBy(cert: CryptoX509, issuer: CryptoX509): boolean {
+  try {
+    return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Walks from the leaf to one of the configured CA certificates, through intermediates the client
+ * presented (each must be a CA and signed by the next). Every certificate on the way, the trusted
+ * one included, must be within its validity period.
+ */
+export function chainsToCa(chain: readonly CryptoX509[], ca: readonly CryptoX509[], now: Date = new Date()): { ok: true } | { ok: false; detail: string } {
+  const leaf = chain[0];
+  if (!leaf) return { ok: false, detail: 'no certificate' };
+  if (leaf.keyUsage !== undefined && !leaf.keyUsage.includes(CLIENT_AUTH)) return { ok: false, detail: 'the certificate is not for client authentication' };
+  let current = leaf;
+  const intermediates = chain.slice(1);
+  for (let depth = 0; depth < MAX_CHAIN; depth += 1) {
+    if (!withinValidity(current, now)) return { ok: false, detail: depth === 0 ? 'the certificate is expired or not yet valid' : 'a certificate of the chain is expired or not yet valid' };
+    const anchor = ca.find((c) => issuedBy(current, c));
+    if (anchor) return withinValidity(anchor, now) ? { ok: true } : { ok: false, detail: 'the configured CA certificate is expired' };
+    const next = intermediates.find((c) => c.ca && issuedBy(current, c));
+    if (!next) return { ok: false, detail: 'the certificate is not issued by the configured CZ.NIC CA' };
+    current = next;
+  }
+  return { ok: false, detail: 'the certificate chain is too long' };
+}
+
+/** Decides how (and whether) the request is authenticated as coming from mojeID. */
+export function checkNotificationTransport(
+  socket: Socket,
+  header: (name: string) => string | undefined,
+  options: NotificationTransportOptions,
+  proxies: BlockList | undefined,
+  now: Date = new Date(),
+): TransportCheck {
+  const remote = normaliseAddress(socket.remoteAddress);
+  const proxyVerdict = header(options.proxyHeader);
+  if (proxies && remote) {
+    const family = isIP(remote) === 6 ? 'ipv6' : 'ipv4';
+    if (proxies.check(remote, family)) {
+      // nginx `$ssl_client_verify` and Apache `%{SSL_CLIENT_VERIFY}` are both `SUCCESS` on success.
+      if (proxyVerdict === 'SUCCESS') return { ok: true, via: 'proxy' };
+      return { ok: false, refusal: 'certificate_missing', detail: `the trusted proxy did not report a verified client certificate (${options.proxyHeader})` };
+    }
+  }
+  if (isTlsSocket(socket)) {
+    const chain = presentedChain(socket);
+    if (!chain.length) return { ok: false, refusal: 'certificate_missing', detail: 'no client certificate was presented' };
+    if (!socket.authorized) {
+      return { ok: false, refusal: 'certificate_invalid', detail: `the TLS layer did not authorise the client certificate (${String(socket.authorizationError ?? 'unknown')})` };
+    }
+    if (!options.ca.length) return { ok: false, refusal: 'certificate_invalid', detail: 'no CZ.NIC CA is configured (MOJEID_NOTIFY_CA_FILE)' };
+    const verdict = chainsToCa(chain, options.ca, now);
+    return verdict.ok ? { ok: true, via: 'tls' } : { ok: false, refusal: 'certificate_invalid', detail: verdict.detail };
+  }
+  if (proxyVerdict !== undefined) {
+    // A forged header, or a proxy missing from MOJEID_NOTIFY_TRUSTED_PROXIES: never believed,
+    // and not waved through by the test mode either.
+    return { ok: false, refusal: 'untrusted_proxy_header', detail: `${options.proxyHeader} came from an address that is not a trusted proxy` };
+  }
+  if (options.insecureTestMode) return { ok: true, via: 'insecure_test_mode' };
+  return { ok: false, refusal: 'certificate_missing', detail: 'plain HTTP: mojeID sends its client certificate only over HTTPS' };
+}

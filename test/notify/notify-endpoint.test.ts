@@ -1,0 +1,290 @@
+/**
+ * POST /auth/mojeid/notify over real TLS sockets (§6.2, §6.3): who may notify (a client
+ * certificate from the CZ.NIC CA, a trusted proxy's header), what is accepted, and that every
+ * refusal leaves the stored state as it was: the nonce is still there for the real notification.
+ */
+import { MemoryRegistrationStore, type PendingRegistration, type RegistrationStore } from '../../src/index.js';
+import { TestCertificateAuthority, selfSignedCertificate, type IssuedCertificate } from '../../src/simulator/test-ca.js';
+import { postNotification, startNotifyApp, startVerifyingProxy, type NotifyApp, type VerifyingProxy } from '../helpers/notify.js';
+
+/** Counts the store calls, to show refused requests never reach it. */
+class SpyStore implements RegistrationStore {
+  readonly inner = new MemoryRegistrationStore();
+  readonly calls: string[] = [];
+  save(r: PendingRegistration): Promise<void> {
+    this.calls.push('save');
+    return this.inner.save(r);
+  }
+  consume(nonce: string): Promise<PendingRegistration | undefined> {
+    this.calls.push('consume');
+    return this.inner.consume(nonce);
+  }
+  markDelivered(key: string, ttl: number): Promise<boolean> {
+    this.calls.push('markDelivered');
+    return this.inner.markDelivered(key, ttl);
+  }
+  forgetDelivered(key: string): Promise<void> {
+    this.calls.push('forgetDelivered');
+    return this.inner.forgetDelivered(key);
+  }
+}
+
+const cznic = TestCertificateAuthority.create({ commonName: 'Test CZ.NIC client CA' });
+const otherCa = TestCertificateAuthority.create({ commonName: 'Some other CA' });
+const serverCert = cznic.issueServerCertificate(['127.0.0.1', 'localhost']);
+const mojeidCert = cznic.issue({ commonName: 'mojeid.cz notifications', kind: 'client' });
+const expiredCert = cznic.issue({ commonName: 'mojeid.cz old', kind: 'client', notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') });
+const otherCaCert = otherCa.issue({ commonName: 'mojeid.cz impostor', kind: 'client' });
+const selfSigned = selfSignedCertificate({ commonName: 'mojeid.cz self-signed', kind: 'client' });
+const intermediate = cznic.issueSubordinate('Test CZ.NIC intermediate');
+const viaIntermediate = intermediate.issue({ commonName: 'mojeid.cz via intermediate', kind: 'client' });
+
+const NONCE = 'n0nce-issued-by-the-app-Qm8rT2kLpAxyz0123456789abcdefghi';
+const SUB = '248289761099';
+
+let app: NotifyApp;
+let store: SpyStore;
+
+/** The app trusts both CAs at the TLS layer (as a server might, for other client certificates); only CZ.NIC's may notify. */
+async function startTlsApp(): Promise<void> {
+  store = new SpyStore();
+  app = await startNotifyApp({
+    tls: { certPem: serverCert.certPem, keyPem: serverCert.keyPem, clientCa: [cznic.certPem, otherCa.certPem] },
+    store,
+    router: { notifyCa: cznic.certPem },
+  });
+  await store.inner.save({ registrationNonce: NONCE, localUser: 'user-42', variant: 'registration', createdAt: Date.now(), expiresAt: Date.now() + 600_000 });
+  store.calls.length = 0;
+}
+
+function notify(params: Record<string, string> | string, cert?: IssuedCertificate | { certPem: string; keyPem: string }, extra: { headers?: Record<string, string> } = {}) {
+  return postNotification(`${app.origin}/auth/mojeid/notify`, params, {
+    ca: cznic.certPem,
+    ...(cert ? { cert: cert.certPem, key: cert.keyPem } : {}),
+    ...extra,
+  });
+}
+
+const registered = { registration_nonce: NONCE, sub: SUB, status: 'REGISTERED' };
+
+/** The nonce survived: the real notification is still accepted, exactly once. */
+async function expectStateUnchanged(): Promise<void> {
+  expect(app.notifications).toEqual([]);
+  const answer = await notify(registered, mojeidCert);
+  expect(answer).toEqual({ status: 200, body: 'mode:accept\n' });
+  expect(app.notifications).toHaveLength(1);
+}
+
+afterEach(async () => {
+  await app?.close();
+});
+
+describe('the notification endpoint over TLS (§6.2)', () => {
+  beforeEach(startTlsApp);
+
+  it('accepts REGISTERED with a certificate from the CZ.NIC CA and a nonce it issued', async () => {
+    const answer = await notify(registered, mojeidCert);
+    expect(answer).toEqual({ status: 200, body: 'mode:accept\n' });
+    expect(app.notifications).toEqual([{ sub: SUB, status: 'REGISTERED', localUser: 'user-42', repeat: false, variant: 'registration', via: 'tls' }]);
+  });
+
+  it('accepts a certificate issued through an intermediate the client presents', async () => {
+    const answer = await notify(registered, { certPem: viaIntermediate.certPem + intermediate.certPem, keyPem: viaIntermediate.keyPem });
+    expect(answer.body).toBe('mode:accept\n');
+  });
+
+  it('answers 403 without a client certificate, before reading the body', async () => {
+    const answer = await notify(registered);
+    expect(answer).toEqual({ status: 403, body: 'mode:reject\nreason:client certificate required\n' });
+    expect(store.calls).toEqual([]);
+    expect(app.errors.map((e) => (e as { refusal?: string }).refusal)).toEqual(['certificate_missing']);
+    await expectStateUnchanged();
+  });
+
+  it.each([
+    ['a self-signed', selfSigned],
+    ['an expired', expiredCert],
+    ['another CA’s (trusted by the TLS layer, not for mojeID)', otherCaCert],
+  ])('refuses %s certificate with 403 and changes nothing', async (_label, cert) => {
+    const answer = await notify(registered, cert);
+    expect(answer).toEqual({ status: 403, body: 'mode:reject\nreason:client certificate not accepted\n' });
+    expect(store.calls).toEqual([]);
+    expect(app.errors[0]).toMatchObject({ code: 'notification_refused', refusal: 'certificate_invalid', status: 403 });
+    await expectStateUnchanged();
+  });
+
+  it('rejects an unknown nonce and keeps the issued one', async () => {
+    const answer = await notify({ ...registered, registration_nonce: 'never-issued-nonce' }, mojeidCert);
+    expect(answer).toEqual({ status: 200, body: 'mode:reject\nreason:unknown registration_nonce\n' });
+    await expectStateUnchanged();
+  });
+
+  it('accepts a nonce once: a replay is rejected and the hook is not called again', async () => {
+    expect((await notify(registered, mojeidCert)).body).toBe('mode:accept\n');
+    const replay = await notify(registered, mojeidCert);
+    expect(replay).toEqual({ status: 200, body: 'mode:reject\nreason:unknown registration_nonce\n' });
+    expect(app.notifications).toHaveLength(1);
+  });
+
+  it.each([
+    ['a repeated parameter', `${new URLSearchParams(registered).toString()}&sub=other`],
+    ['no sub', new URLSearchParams({ registration_nonce: NONCE, status: 'REGISTERED' }).toString()],
+    ['REGISTERED without a nonce', new URLSearchParams({ sub: SUB, status: 'REGISTERED' }).toString()],
+    ['a sub with spaces', new URLSearchParams({ ...registered, sub: 'a b' }).toString()],
+    ['a body that is not form-encoded', '%%%\u0000'],
+  ])('answers 400 to a malformed body (%s) and changes nothing', async (_label, body) => {
+    const answer = await notify(body, mojeidCert);
+    expect(answer).toEqual({ status: 400, body: 'mode:reject\nreason:malformed notification\n' });
+    await expectStateUnchanged();
+  });
+
+  it('answers 413 to an oversized body and changes nothing', async () => {
+    const answer = await notify({ ...registered, padding: 'x'.repeat(5000) }, mojeidCert);
+    expect(answer).toEqual({ status: 413, body: 'mode:reject\nreason:request too large\n' });
+    expect(store.calls).toEqual([]);
+    await expectStateUnchanged();
+  });
+
+  it('rejects a status outside the four values and changes nothing', async () => {
+    const answer = await notify({ ...registered, status: 'DELETED' }, mojeidCert);
+    expect(answer).toEqual({ status: 200, body: 'mode:reject\nreason:unknown status\n' });
+    await expectStateUnchanged();
+  });
+
+  it('ignores unknown fields', async () => {
+    const answer = await notify({ ...registered, openid_mode: 'x', extra: 'y' }, mojeidCert);
+    expect(answer.body).toBe('mode:accept\n');
+  });
+
+  it("answers the app's rejection with its reason on one line", async () => {
+    app.decide = () => ({ accept: false, reason: 'already linked\nmode:accept' });
+    const answer = await notify(registered, mojeidCert);
+    expect(answer).toEqual({ status: 200, body: 'mode:reject\nreason:already linked mode:accept\n' });
+  });
+
+  it('puts the nonce back and answers 500 without key-value when the hook fails, so the next delivery succeeds', async () => {
+    app.decide = () => {
+      throw new Error('database down');
+    };
+    const failed = await notify(registered, mojeidCert);
+    expect(failed.status).toBe(500);
+    expect(failed.body).not.toContain('mode:');
+    app.decide = () => true;
+    app.notifications.length = 0;
+    expect((await notify(registered, mojeidCert)).body).toBe('mode:accept\n');
+  });
+
+  it('tells the hook a repeated status change from the first delivery (§6.3)', async () => {
+    const change = { sub: SUB, status: 'VALIDATED' };
+    expect((await notify(change, mojeidCert)).body).toBe('mode:accept\n');
+    expect((await notify(change, mojeidCert)).body).toBe('mode:accept\n');
+    expect((await notify({ sub: SUB, status: 'CONDITIONALLY_IDENTIFIED' }, mojeidCert)).body).toBe('mode:accept\n');
+    expect(app.notifications.map((n) => [n.status, n.repeat, n.localUser])).toEqual([
+      ['VALIDATED', false, undefined],
+      ['VALIDATED', true, undefined],
+      ['CONDITIONALLY_IDENTIFIED', false, undefined],
+    ]);
+  });
+
+  it('a status change that failed in the hook counts as first when repeated', async () => {
+    app.decide = () => {
+      throw new Error('busy');
+    };
+    expect((await notify({ sub: SUB, status: 'IDENTIFIED' }, mojeidCert)).status).toBe(500);
+    app.decide = () => true;
+    expect((await notify({ sub: SUB, status: 'IDENTIFIED' }, mojeidCert)).body).toBe('mode:accept\n');
+    expect(app.notifications.map((n) => n.repeat)).toEqual([false, false]);
+  });
+
+  it('never logs the nonce', async () => {
+    await notify(registered);
+    await notify({ ...registered, status: 'DELETED' }, mojeidCert);
+    await notify({ ...registered, registration_nonce: 'secret-nonce-value' }, mojeidCert);
+    expect(app.logLines.length).toBeGreaterThan(2);
+    for (const line of app.logLines) {
+      expect(line).not.toContain(NONCE);
+      expect(line).not.toContain('secret-nonce-value');
+    }
+  });
+
+  it('refuses a verification header sent straight to the TLS port (not from a trusted proxy)', async () => {
+    const answer = await notify(registered, undefined, { headers: { 'x-ssl-client-verify': 'SUCCESS' } });
+    expect(answer.status).toBe(403);
+    await expectStateUnchanged();
+  });
+});
+
+describe('behind a TLS-terminating proxy (MOJEID_NOTIFY_TRUSTED_PROXIES)', () => {
+  let proxy: VerifyingProxy;
+
+  beforeEach(async () => {
+    store = new SpyStore();
+    // The app listens on plain HTTP; the proxy reaches it from 127.0.0.2, the only trusted address.
+    app = await startNotifyApp({ store, router: { notifyTrustedProxies: ['127.0.0.2'] } });
+    await store.inner.save({ registrationNonce: NONCE, localUser: 'user-42', variant: 'registration', createdAt: Date.now(), expiresAt: Date.now() + 600_000 });
+    store.calls.length = 0;
+    proxy = await startVerifyingProxy({ certPem: serverCert.certPem, keyPem: serverCert.keyPem, clientCa: [cznic.certPem], upstream: app.origin, localAddress: '127.0.0.2' });
+  });
+
+  afterEach(async () => {
+    await proxy.close();
+  });
+
+  const viaProxy = (cert?: IssuedCertificate, headers?: Record<string, string>) =>
+    postNotification(`${proxy.origin}/auth/mojeid/notify`, registered, { ca: cznic.certPem, ...(cert ? { cert: cert.certPem, key: cert.keyPem } : {}), ...(headers ? { headers } : {}) });
+
+  it('accepts a valid certificate verified by the trusted proxy', async () => {
+    const answer = await viaProxy(mojeidCert);
+    expect(answer).toEqual({ status: 200, body: 'mode:accept\n' });
+    expect(app.notifications[0]).toMatchObject({ via: 'proxy', localUser: 'user-42' });
+  });
+
+  it('refuses what the proxy could not verify, even when the client forges the header', async () => {
+    const answer = await viaProxy(otherCaCert, { 'x-ssl-client-verify': 'SUCCESS' });
+    expect(answer.status).toBe(403);
+    expect(store.calls).toEqual([]);
+    const none = await viaProxy(undefined, { 'x-ssl-client-verify': 'SUCCESS' });
+    expect(none.status).toBe(403);
+    await expectStateUnchangedViaProxy();
+  });
+
+  it('refuses a forged header from an address that is not a trusted proxy', async () => {
+    const answer = await postNotification(`${app.origin}/auth/mojeid/notify`, registered, { headers: { 'x-ssl-client-verify': 'SUCCESS' }, localAddress: '127.0.0.1' });
+    expect(answer).toEqual({ status: 403, body: 'mode:reject\nreason:client certificate required\n' });
+    expect(app.errors[0]).toMatchObject({ refusal: 'untrusted_proxy_header' });
+    expect(store.calls).toEqual([]);
+    await expectStateUnchangedViaProxy();
+  });
+
+  async function expectStateUnchangedViaProxy(): Promise<void> {
+    expect(app.notifications).toEqual([]);
+    expect((await viaProxy(mojeidCert)).body).toBe('mode:accept\n');
+  }
+});
+
+describe('plain HTTP (§6.2: the test instance sends no certificate)', () => {
+  it('is refused with 403 unless the test mode is on', async () => {
+    app = await startNotifyApp({ router: { notifyCa: cznic.certPem } });
+    const answer = await postNotification(`${app.origin}/auth/mojeid/notify`, { sub: SUB, status: 'VALIDATED' });
+    expect(answer.status).toBe(403);
+    expect(app.notifications).toEqual([]);
+  });
+
+  it('is accepted in the explicit test mode, and the nonce check still applies', async () => {
+    const store = new MemoryRegistrationStore();
+    app = await startNotifyApp({ store, router: { notifyInsecureTestMode: true } });
+    await store.save({ registrationNonce: NONCE, localUser: 'user-7', variant: 'registration', createdAt: Date.now(), expiresAt: Date.now() + 60_000 });
+    const url = `${app.origin}/auth/mojeid/notify`;
+    expect((await postNotification(url, { ...registered, registration_nonce: 'other' })).body).toBe('mode:reject\nreason:unknown registration_nonce\n');
+    expect((await postNotification(url, registered)).body).toBe('mode:accept\n');
+    expect(app.notifications[0]).toMatchObject({ via: 'insecure_test_mode', localUser: 'user-7' });
+    expect(app.logLines.some((l) => l.includes('MOJEID_NOTIFY_INSECURE_TEST_MODE is on'))).toBe(true);
+  });
+
+  it('expired nonces are unknown', async () => {
+    const store = new MemoryRegistrationStore();
+    app = await startNotifyApp({ store, router: { notifyInsecureTestMode: true } });
+    await store.save({ registrationNonce: NONCE, localUser: 'user-7', variant: 'registration', createdAt: Date.now() - 10_000, expiresAt: Date.now() - 1 });
+    expect((await postNotification(`${app.origin}/auth/mojeid/notify`, registered)).body).toBe('mode:reject\nreason:unknown registration_nonce\n');
+  });
+});
