@@ -118,6 +118,9 @@ export class ProviderClient {
       for (const apply of settings.execute) apply(configuration);
       configuration.timeout = this.#config.httpTimeout;
       configuration[oidc.customFetch] = settings.fetch;
+      // New credentials, same provider: keep the keys already fetched.
+      const jwks = this.#configuration ? oidc.getJwksCache(this.#configuration) : undefined;
+      if (jwks) oidc.setJwksCache(configuration, jwks);
       this.#configuration = configuration;
       this.#builtWith = credentials;
     }
@@ -156,6 +159,32 @@ export class ProviderClient {
     };
   }
 
+  /**
+   * Fetches the JWKS once, with discovery, so that the logins waiting for discovery all find the
+   * keys cached; otherwise each concurrent first login fetches them itself (measured: 6 fetches
+   * for 8 simultaneous first logins). A failure here is not fatal: a login then fetches the keys
+   * itself, and fails cleanly if they are still unavailable.
+   */
+  async #warmJwksCache(configuration: oidc.Configuration, fetchWithLimit: oidc.CustomFetch): Promise<void> {
+    const jwksUri = configuration.serverMetadata().jwks_uri;
+    if (!jwksUri) return;
+    try {
+      const response = await fetchWithLimit(jwksUri, {
+        method: 'GET',
+        headers: { accept: 'application/json, application/jwk-set+json' },
+        body: undefined,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.#config.httpTimeout * 1000),
+      });
+      if (!response.ok) return;
+      const jwks = (await response.json()) as unknown;
+      if (!jwks || typeof jwks !== 'object' || !Array.isArray((jwks as { keys?: unknown }).keys)) return;
+      oidc.setJwksCache(configuration, { jwks: jwks as oidc.JWKS, uat: Math.floor(Date.now() / 1000) });
+    } catch {
+      // Left to the first login, which reports it properly.
+    }
+  }
+
   async #discover(): Promise<oidc.Configuration> {
     const config = this.#config;
     await this.#source?.ready;
@@ -168,6 +197,7 @@ export class ProviderClient {
         [oidc.customFetch]: settings.fetch,
       });
       this.#server = discovered.serverMetadata();
+      await this.#warmJwksCache(discovered, settings.fetch);
       this.#configuration = discovered;
       this.#builtWith = credentials;
       this.#failures = 0;

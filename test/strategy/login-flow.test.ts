@@ -130,6 +130,14 @@ describe('a successful login', () => {
     expect(provider.counts['/oidc/key.jwk']).toBe(1);
   });
 
+  it('fetches discovery and the JWKS once even when the first logins arrive together', async () => {
+    await setup();
+    const results = await Promise.all(Array.from({ length: 8 }, () => login(new TestBrowser())));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(303));
+    expect(provider.counts['/oidc/.well-known/openid-configuration']).toBe(1);
+    expect(provider.counts['/oidc/key.jwk']).toBe(1);
+  });
+
   it('completes two logins started in two tabs of one session', async () => {
     await setup();
     const browser = new TestBrowser();
