@@ -6,14 +6,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { MojeIdError } from './errors.js';
+import { sessionOf } from './session.js';
 
 const SESSION_KEY = 'mojeid:csrf';
-
-function sessionOf(req: Request): Record<string, unknown> {
-  const session = (req as unknown as { session?: Record<string, unknown> }).session;
-  if (!session) throw new MojeIdError('session_missing', 'req.session is missing: mount express-session before the mojeID routes', { status: 500 });
-  return session;
-}
 
 /** The session's CSRF token, created on first use. Put it in forms as `_csrf`. */
 export function csrfToken(req: Request): string {

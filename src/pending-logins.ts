@@ -6,7 +6,7 @@
  */
 import type { Request } from 'express';
 import type { AssuranceLevel } from './config.js';
-import { MojeIdError } from './errors.js';
+import { sessionOf } from './session.js';
 
 export interface PendingLogin {
   readonly state: string;
@@ -20,20 +20,6 @@ export interface PendingLogin {
 }
 
 const SESSION_KEY = 'mojeid:pending';
-
-type SessionBag = Record<string, unknown> & { regenerate?: unknown };
-
-function sessionOf(req: Request): SessionBag {
-  const session = (req as unknown as { session?: SessionBag }).session;
-  if (!session || typeof session !== 'object') {
-    throw new MojeIdError(
-      'session_missing',
-      'req.session is missing: mount express-session (or another session middleware) before the mojeID routes and passport.session()',
-      { status: 500 },
-    );
-  }
-  return session;
-}
 
 function isPendingLogin(value: unknown): value is PendingLogin {
   const v = value as Partial<PendingLogin> | null;

@@ -4,7 +4,7 @@
  * catalogue (Appendix 1), the raw ID token and UserInfo claims, the eIDAS level and the tokens.
  */
 import type { AssuranceLevel } from './config.js';
-import { ASSURANCE_LEVEL_URIS } from './config.js';
+import { assuranceLevelOf } from './config.js';
 import type { ClaimProblem } from './claims/normalise.js';
 import type { MojeIdClaims } from './claims/types.js';
 
@@ -53,13 +53,6 @@ export function mergeClaims(idToken: Readonly<Record<string, unknown>>, userinfo
   for (const [key, value] of Object.entries(userinfo ?? {})) if (!PROTOCOL_CLAIMS.has(key) && key !== 'sub') merged[key] = value;
   merged['sub'] = idToken['sub'];
   return merged;
-}
-
-export function assuranceLevelOf(acr: unknown): AssuranceLevel | undefined {
-  if (typeof acr !== 'string') return undefined;
-  if (ASSURANCE_LEVEL_URIS.high.includes(acr)) return 'high';
-  if (ASSURANCE_LEVEL_URIS.substantial.includes(acr)) return 'substantial';
-  return undefined;
 }
 
 export function buildProfile(input: {
