@@ -14,7 +14,7 @@
  * Each part is also on the returned router as its own Router (`router.parts.callback` …) for apps
  * that mount them one by one. The app mounts express-session and `passport.session()` first.
  */
-import { Router, type RequestHandler } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import defaultPassport from 'passport';
 import type { MojeIdConfig } from '../config.js';
@@ -150,12 +150,33 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
   const inner = Router();
   inner.use(pageSecurityHeaders());
   for (const part of Object.values(parts)) inner.use(part);
-  const router = Router() as Router & { strategy?: MojeIdStrategy; config?: MojeIdConfig; parts?: typeof parts };
-  router.use(config.mountPath || '/', inner);
+  const mounted = Router();
+  mounted.use(config.mountPath || '/', inner);
+  // `app.use(mojeid())` puts this in front of every request of the app. Express would walk the
+  // router for each of them only to find that the mount path does not match (measured: 3-5 % of a
+  // protected page's CPU, docs/benchmarks.md scenario 1), so requests elsewhere skip it. Same
+  // matching as Express's: case-insensitive, and the path ends at `/`, `?` or the end.
+  const prefix = (config.mountPath || '/').toLowerCase();
+  const router = function mojeidRouter(req: Request, res: Response, next: NextFunction): void {
+    if (prefix !== '/' && !isUnderPath(req.url, prefix)) {
+      next();
+      return;
+    }
+    mounted(req, res, next);
+  } as unknown as Router & { strategy?: MojeIdStrategy; config?: MojeIdConfig; parts?: typeof parts };
+  // Still a Router for callers that treat it as one (`router.use(...)`, `router.stack`).
+  Object.setPrototypeOf(router, mounted);
   Object.defineProperties(router, {
     strategy: { value: strategy, enumerable: true },
     config: { value: config, enumerable: true },
     parts: { value: Object.freeze(parts), enumerable: true },
   });
   return router as MojeIdRouter;
+}
+
+/** Whether `url` (path and query) is `prefix` or below it; `prefix` is lower-case, without a trailing `/`. */
+function isUnderPath(url: string, prefix: string): boolean {
+  if (url.length < prefix.length || url.slice(0, prefix.length).toLowerCase() !== prefix) return false;
+  const after = url.charCodeAt(prefix.length);
+  return Number.isNaN(after) || after === 0x2f /* / */ || after === 0x3f /* ? */;
 }

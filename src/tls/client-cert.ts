@@ -110,22 +110,44 @@ function issuedBy(cert: CryptoX509, issuer: CryptoX509): boolean {
  * presented (each must be a CA and signed by the next). Every certificate on the way, the trusted
  * one included, must be within its validity period.
  */
-export function chainsToCa(chain: readonly CryptoX509[], ca: readonly CryptoX509[], now: Date = new Date()): { ok: true } | { ok: false; detail: string } {
+export function chainsToCa(
+  chain: readonly CryptoX509[],
+  ca: readonly CryptoX509[],
+  now: Date = new Date(),
+): { ok: true; notAfter: number } | { ok: false; detail: string } {
   const leaf = chain[0];
   if (!leaf) return { ok: false, detail: 'no certificate' };
   if (leaf.keyUsage !== undefined && !leaf.keyUsage.includes(CLIENT_AUTH)) return { ok: false, detail: 'the certificate is not for client authentication' };
   let current = leaf;
+  let notAfter = Infinity;
   const intermediates = chain.slice(1);
   for (let depth = 0; depth < MAX_CHAIN; depth += 1) {
     if (!withinValidity(current, now)) return { ok: false, detail: depth === 0 ? 'the certificate is expired or not yet valid' : 'a certificate of the chain is expired or not yet valid' };
+    notAfter = Math.min(notAfter, Date.parse(current.validTo));
     const anchor = ca.find((c) => issuedBy(current, c));
-    if (anchor) return withinValidity(anchor, now) ? { ok: true } : { ok: false, detail: 'the configured CA certificate is expired' };
+    if (anchor) {
+      return withinValidity(anchor, now)
+        ? { ok: true, notAfter: Math.min(notAfter, Date.parse(anchor.validTo)) }
+        : { ok: false, detail: 'the configured CA certificate is expired' };
+    }
     const next = intermediates.find((c) => c.ca && issuedBy(current, c));
     if (!next) return { ok: false, detail: 'the certificate is not issued by the configured CZ.NIC CA' };
     current = next;
   }
   return { ok: false, detail: 'the certificate chain is too long' };
 }
+
+/**
+ * Connections whose certificate was accepted, until the first certificate of the verified chain
+ * expires. The connection was opened by the holder of mojeID's private key; nothing later on the
+ * same connection can make it less so (TLS 1.3 has no renegotiation, and a TLS 1.2 renegotiation
+ * would be by the same proven peer), so a kept-alive sender is verified once per connection, not
+ * once per notification: parsing the chain and checking its signatures were ~40 % of a
+ * notification's CPU (docs/benchmarks.md, scenario 6). Refusals are not cached: they are answered
+ * 403, and a certificate that is not yet valid may become valid.
+ */
+const acceptedSockets = new WeakMap<TLSSocket, { readonly ca: readonly CryptoX509[]; readonly notAfter: number }>();
+const ACCEPTED_TLS: TransportCheck = Object.freeze({ ok: true, via: 'tls' });
 
 /** Decides how (and whether) the request is authenticated as coming from mojeID. */
 export function checkNotificationTransport(
@@ -146,6 +168,8 @@ export function checkNotificationTransport(
     }
   }
   if (isTlsSocket(socket)) {
+    const cached = acceptedSockets.get(socket);
+    if (cached && cached.ca === options.ca && now.getTime() <= cached.notAfter) return ACCEPTED_TLS;
     const chain = presentedChain(socket);
     if (!chain.length) return { ok: false, refusal: 'certificate_missing', detail: 'no client certificate was presented' };
     if (!socket.authorized) {
@@ -153,7 +177,9 @@ export function checkNotificationTransport(
     }
     if (!options.ca.length) return { ok: false, refusal: 'certificate_invalid', detail: 'no CZ.NIC CA is configured (MOJEID_NOTIFY_CA_FILE)' };
     const verdict = chainsToCa(chain, options.ca, now);
-    return verdict.ok ? { ok: true, via: 'tls' } : { ok: false, refusal: 'certificate_invalid', detail: verdict.detail };
+    if (!verdict.ok) return { ok: false, refusal: 'certificate_invalid', detail: verdict.detail };
+    acceptedSockets.set(socket, { ca: options.ca, notAfter: verdict.notAfter });
+    return ACCEPTED_TLS;
   }
   if (proxyVerdict !== undefined) {
     // A forged header, or a proxy missing from MOJEID_NOTIFY_TRUSTED_PROXIES: never believed,
