@@ -44,6 +44,34 @@ export function addPendingLogin(req: Request, login: PendingLogin, max: number, 
   const logins = readPendingLogins(req, ttlSeconds, login.createdAt);
   logins.push(login);
   writePendingLogins(req, logins.slice(-max));
+  expireWithPendingLogins(sessionOf(req), ttlSeconds);
+}
+
+/**
+ * A browser without a session that starts a login gets one just for the pending login. Left with
+ * the app's cookie settings (express-session's default: no `maxAge`, so no expiry), every such
+ * session would stay in the store for good: a flood of cookieless login starts would grow it
+ * without bound (measured: 100,000 starts, 100,000 sessions, docs/benchmarks.md scenario 4). A
+ * session that holds nothing but the library's own state therefore lives only as long as its
+ * newest pending login: the cookie's `maxAge` becomes the TTL, which the store honours (Redis and
+ * most stores set their expiry from it; MemoryStore drops it when it next reads it). Logging in
+ * regenerates the session with the app's own cookie settings (Passport's `req.logIn`).
+ * Sessions holding anything of the app's, or a logged-in user, are left alone.
+ */
+function expireWithPendingLogins(session: Record<string, unknown>, ttlSeconds: number): void {
+  const cookie = session['cookie'] as { maxAge?: number | null; originalMaxAge?: number | null } | undefined;
+  if (!cookie || typeof cookie !== 'object' || !('maxAge' in cookie)) return;
+  for (const key of Object.keys(session)) {
+    if (key === 'cookie' || key.startsWith('mojeid:')) continue;
+    // Passport leaves `passport: {}` behind after a logout; only a user in it counts.
+    if (key === 'passport' && !(session['passport'] as { user?: unknown } | undefined)?.user) continue;
+    return;
+  }
+  // An app's own shorter lifetime stays (express-session resets `maxAge` to `originalMaxAge` on
+  // every response, so the expiry counts from the browser's last request either way).
+  const ttlMs = ttlSeconds * 1000;
+  const configured = cookie.originalMaxAge;
+  cookie.maxAge = typeof configured === 'number' && configured > 0 && configured < ttlMs ? configured : ttlMs;
 }
 
 /** Removes and returns the entry for `state`, if one is pending. */
