@@ -162,13 +162,14 @@ export function checkUrl(value: string, what: string): string | URL {
   return url;
 }
 
+const SAME_ORIGIN_BASE = new URL('http://same-origin.invalid');
+
 /** A same-origin path: starts with one `/`, no `//` or `/\`, no scheme, no control characters. */
 export function isSafeRelativePath(path: string): boolean {
   // eslint-disable-next-line no-control-regex
   if (!/^\/(?![/\\])/.test(path) || /[\u0000-\u001f\u007f\\]/.test(path)) return false;
   try {
-    const base = new URL('http://same-origin.invalid');
-    return new URL(path, base).origin === base.origin;
+    return new URL(path, SAME_ORIGIN_BASE).origin === SAME_ORIGIN_BASE.origin;
   } catch {
     return false;
   }
