@@ -58,7 +58,7 @@ function sessionCookie(headers: Headers): string | undefined {
 
 function sessionCount(store: session.MemoryStore): Promise<number> {
   // MemoryStore drops expired sessions when it reads them, as `length` does.
-  return new Promise((resolve, reject) => store.length((error, length) => (error ? reject(error) : resolve(length))));
+  return new Promise((resolve, reject) => store.length((error, length) => (error ? reject(error) : resolve(length ?? 0))));
 }
 
 beforeEach(async () => {
