@@ -25,7 +25,9 @@ for (const event of ['connection', 'secureConnection']) {
 
 let store: MemoryStore | undefined;
 
-function stats(gc: boolean): AppStats {
+function stats(gc: boolean, prune: boolean): AppStats {
+  // MemoryStore deletes an expired session only when it reads it; `all` reads every one.
+  if (prune) store?.all(() => undefined);
   const collect = (globalThis as { gc?: () => void }).gc;
   if (gc && collect) {
     collect();
@@ -36,11 +38,15 @@ function stats(gc: boolean): AppStats {
   const sessions = (store as unknown as { sessions?: Record<string, string> } | undefined)?.sessions ?? {};
   let storeSessions = 0;
   let storeBytes = 0;
+  let newest: string | undefined;
   for (const [id, json] of Object.entries(sessions)) {
     storeSessions += 1;
     storeBytes += id.length + json.length;
+    newest = json;
   }
-  return { cpu: process.cpuUsage(), heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, rss: memory.rss, storeSessions, storeBytes };
+  const expires = newest === undefined ? undefined : (JSON.parse(newest) as { cookie?: { expires?: string | null } }).cookie?.expires;
+  const newestSessionExpiresInMs = newest === undefined ? undefined : expires ? Date.parse(expires) - Date.now() : null;
+  return { cpu: process.cpuUsage(), heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, rss: memory.rss, storeSessions, storeBytes, newestSessionExpiresInMs };
 }
 
 function shutdown(code: number): void {
@@ -50,7 +56,7 @@ function shutdown(code: number): void {
 }
 
 process.on('message', (message: ParentToChild) => {
-  if (message.type === 'stats') tell({ type: 'stats', id: message.id, stats: stats(message.gc ?? false) });
+  if (message.type === 'stats') tell({ type: 'stats', id: message.id, stats: stats(message.gc ?? false, message.prune ?? false) });
   else if (message.type === 'exit') shutdown(0);
 });
 process.on('disconnect', () => shutdown(0));

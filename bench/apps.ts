@@ -102,6 +102,7 @@ async function buildLibraryApp(spec: AppSpec, origin: string): Promise<BuiltApp>
           baseUrl: origin,
           scope: SCOPE,
           userinfo: spec.userinfo ?? true,
+          ...(spec.pendingLoginTtl ? { pendingLoginTtl: spec.pendingLoginTtl } : {}),
           // With UserInfo off, the claims must be asked for in the ID token (§5.1.6).
           ...(claimsInIdToken ? { claims: { email: 'essential', name: 'optional', given_name: 'optional', family_name: 'optional' } } : {}),
           passport,

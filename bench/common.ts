@@ -54,6 +54,8 @@ export interface AppSpec {
    * notification endpoint trusting `clientCaPem` (scenario 6).
    */
   tls?: { certPem: string; keyPem: string; clientCaPem: string };
+  /** Ours only: `pendingLoginTtl` in seconds (scenario 4 waits for it to pass). */
+  pendingLoginTtl?: number;
   /** BENCH_EXPERIMENTS: replace the global fetch before the library loads. */
   experiment?: 'node-http-fetch';
 }
@@ -88,10 +90,12 @@ export interface AppStats {
   /** The MemoryStore: sessions held and the length of their serialised JSON (≈ bytes, one-byte strings). */
   storeSessions: number;
   storeBytes: number;
+  /** The newest session's remaining lifetime in ms, `null` when it has no expiry, `undefined` without sessions. */
+  newestSessionExpiresInMs: number | null | undefined;
 }
 
 export type ParentToChild =
-  | { type: 'stats'; id: number; gc?: boolean }
+  | { type: 'stats'; id: number; gc?: boolean; prune?: boolean }
   | { type: 'counts'; id: number; reset?: boolean }
   | { type: 'add-client'; id: number; redirectUri: string; authMethod: 'client_secret_basic' | 'client_secret_post' }
   | { type: 'exit' };

@@ -46,8 +46,8 @@ const EXPERIMENTS = process.env['BENCH_EXPERIMENTS'] === '1';
 const ONLY = new Set((process.env['BENCH_ONLY'] ?? '1,2,3,4,5,6').split(',').map((s) => s.trim()));
 
 const S = QUICK
-  ? { runs: 1, s6Runs: 1, quietMaxMs: 2_000, s1Warmup: 1, s1Duration: 1, s1Connections: 10, s2Warmup: 10, s2DurationMs: 1_500, s2Concurrency: 8, s3Logins: 100, s3Concurrency: 8, s4Starts: 2_000, s4PeerStarts: 1_000, s4Connections: 10, s5Spawns: 2, s6DurationMs: 1_000, s6Concurrency: 10 }
-  : { runs: 5, s6Runs: 3, quietMaxMs: 2_000, s1Warmup: 1, s1Duration: 4, s1Connections: 10, s2Warmup: 40, s2DurationMs: 4_000, s2Concurrency: 8, s3Logins: 1_000, s3Concurrency: 8, s4Starts: 100_000, s4PeerStarts: 10_000, s4Connections: 10, s5Spawns: 5, s6DurationMs: 4_000, s6Concurrency: 10 };
+  ? { runs: 1, s6Runs: 1, quietMaxMs: 2_000, s1Warmup: 1, s1Duration: 1, s1Connections: 10, s2Warmup: 10, s2DurationMs: 1_500, s2Concurrency: 8, s3Logins: 100, s3Concurrency: 8, s4Starts: 2_000, s4PeerStarts: 1_000, s4Connections: 10, s4PendingLoginTtl: 10, s5Spawns: 2, s6DurationMs: 1_000, s6Concurrency: 10 }
+  : { runs: 5, s6Runs: 3, quietMaxMs: 2_000, s1Warmup: 1, s1Duration: 4, s1Connections: 10, s2Warmup: 40, s2DurationMs: 4_000, s2Concurrency: 8, s3Logins: 1_000, s3Concurrency: 8, s4Starts: 100_000, s4PeerStarts: 10_000, s4Connections: 10, s4PendingLoginTtl: 90, s5Spawns: 5, s6DurationMs: 4_000, s6Concurrency: 10 };
 
 type OidcLibrary = Exclude<Library, 'baseline'>;
 type Ready = Extract<ChildToParent, { type: 'ready' }>;
@@ -172,8 +172,8 @@ function startApp(spec: AppSpec, execArgv: string[] = []): Child {
   return new Child('app-main.js', { env: { BENCH_APP: JSON.stringify(spec) }, execArgv });
 }
 
-async function appStats(app: Child, gc = false): Promise<AppStats> {
-  return (await app.request<Extract<ChildToParent, { type: 'stats' }>>({ type: 'stats', gc })).stats;
+async function appStats(app: Child, gc = false, prune = false): Promise<AppStats> {
+  return (await app.request<Extract<ChildToParent, { type: 'stats' }>>({ type: 'stats', gc, prune })).stats;
 }
 
 async function providerCounts(provider: Child, reset = false): Promise<{ counts: Record<string, number>; cpu: CpuTimes }> {
@@ -228,6 +228,10 @@ interface S4Row {
   rssAfter: number;
   storeSessions: number;
   storeBytes: number;
+  /** The newest session's lifetime left right after the flood (ms); `null`: no expiry. */
+  newestSessionExpiresInMs: number | null | undefined;
+  /** Once that lifetime has passed (only when it is short enough to wait for), after the store pruned. */
+  afterExpiry?: { waitedMs: number; heapUsed: number; storeSessions: number; storeBytes: number };
 }
 interface S5Row {
   library: Library;
@@ -522,7 +526,10 @@ async function scenario4(provider: Ready, notes: string[]): Promise<S4Row[]> {
   const rows: S4Row[] = [];
   for (const library of OIDC_LIBRARIES) {
     for (const mode of ['one session', 'no cookies'] as const) {
-      const app = startApp({ library, issuer: provider.issuer ?? '', endpoints: endpointsFor(provider.issuer ?? '') }, ['--expose-gc']);
+      // Ours with a pending-login TTL the run can wait for; long enough that no session expires
+      // during the flood itself.
+      const ttl = library === 'ours' && mode === 'no cookies' ? S.s4PendingLoginTtl : undefined;
+      const app = startApp({ library, issuer: provider.issuer ?? '', endpoints: endpointsFor(provider.issuer ?? ''), ...(ttl ? { pendingLoginTtl: ttl } : {}) }, ['--expose-gc']);
       try {
         const { origin } = await app.ready();
         const url = new URL(LOGIN_PATHS[library].start, origin).href;
@@ -540,6 +547,15 @@ async function scenario4(provider: Ready, notes: string[]): Promise<S4Row[]> {
         const seconds = (performance.now() - began) / 1000;
         const after = await appStats(app, true);
         const backgroundCores = background.cores(cpuMs(before.cpu, after.cpu));
+        let afterExpiry: S4Row['afterExpiry'];
+        const left = after.newestSessionExpiresInMs;
+        if (typeof left === 'number' && left < 5 * 60_000) {
+          const waitedMs = Math.max(0, left) + 1_000;
+          log(`  waiting ${fmt(waitedMs / 1000)} s for the sessions to expire`);
+          await new Promise((resolve) => setTimeout(resolve, waitedMs));
+          const expired = await appStats(app, true, true);
+          afterExpiry = { waitedMs, heapUsed: expired.heapUsed, storeSessions: expired.storeSessions, storeBytes: expired.storeBytes };
+        }
         rows.push({
           library,
           mode,
@@ -553,6 +569,8 @@ async function scenario4(provider: Ready, notes: string[]): Promise<S4Row[]> {
           rssAfter: after.rss,
           storeSessions: after.storeSessions,
           storeBytes: after.storeBytes,
+          newestSessionExpiresInMs: after.newestSessionExpiresInMs,
+          ...(afterExpiry ? { afterExpiry } : {}),
         });
         if (result['3xx'] !== starts) notes.push(`Scenario 4, ${LIBRARY_LABELS[library]} (${mode}): only ${result['3xx']} of ${starts} starts were redirects.`);
         log(`  ${LIBRARY_LABELS[library].padEnd(40)} ${mode.padEnd(11)} heap ${mb(before.heapUsed)} -> ${mb(after.heapUsed)}  store ${fmt(after.storeSessions)} sessions, ${mb(after.storeBytes)}  (${fmt(starts / seconds)} starts/s)`);
@@ -790,10 +808,10 @@ function report(r: Results): string {
     );
     out.push(
       table(
-        ['Library', 'flood', 'starts', 'starts/s', 'heap before', 'heap after', 'RSS after', 'sessions in store', 'store size', 'bytes / start'],
+        ['Library', 'flood', 'starts', 'starts/s', 'heap before', 'heap after', 'RSS after', 'sessions in store', 'store size', 'bytes / start', 'sessions expire', 'once expired: sessions / heap'],
         r.s4.map((row) => [
           LIBRARY_LABELS[row.library],
-          row.mode === 'one session' ? '(a) one browser session' : '(b) no cookies',
+          `${row.mode === 'one session' ? '(a) one browser session' : '(b) no cookies'}${row.library === 'ours' && row.mode === 'no cookies' ? ` (pendingLoginTtl ${r.settings.s4PendingLoginTtl} s)` : ''}`,
           fmt(row.starts),
           fmt(row.perSecond),
           mb(row.heapBefore),
@@ -802,6 +820,8 @@ function report(r: Results): string {
           fmt(row.storeSessions),
           mb(row.storeBytes),
           fmt((row.heapAfter - row.heapBefore) / row.starts),
+          row.newestSessionExpiresInMs === undefined ? '–' : row.newestSessionExpiresInMs === null ? 'never' : `after ${fmt(Math.max(0, row.newestSessionExpiresInMs) / 1000)} s`,
+          row.afterExpiry ? `${fmt(row.afterExpiry.storeSessions)} / ${mb(row.afterExpiry.heapUsed)}` : '–',
         ]),
       ),
     );
