@@ -42,6 +42,16 @@ describe('mojeid() and its mount path', () => {
     expect(res.text).not.toMatch(/^app:/);
   });
 
+  it("sends the library's security headers on its own pages, error pages included", async () => {
+    for (const path of ['/auth/mojeid', '/auth/mojeid/callback?state=unknown&code=x']) {
+      const res = await request(appWith()).get(path);
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
   it.each(['/', '/private', '/auth/mojeidx', '/auth/mojei', '/auth', '/other/auth/mojeid'])('passes %s on to the app untouched', async (path) => {
     const res = await request(appWith()).get(path);
     expect(res.status).toBe(404);
