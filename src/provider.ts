@@ -6,16 +6,27 @@
  * The client credentials may change at run time (a dynamic registration's secret is renewed,
  * §5.1.3): with a `CredentialSource`, each call uses the credentials current at that moment, and
  * the discovered provider metadata is reused for the new ones without another request.
+ *
+ * Requests go through node:http(s) (`nodeHttpFetch`), unless a Fetch API implementation is given.
  */
 import * as oidc from 'openid-client';
 import type { MojeIdConfig } from './config.js';
 import { isLoopbackHost } from './environments.js';
 import { ConfigurationError, ProviderUnavailableError } from './errors.js';
+import { MAX_RESPONSE_BYTES, nodeHttpFetch, ResponseTooLargeError } from './http-transport.js';
 
-/** Responses larger than this are refused: a provider never needs more for discovery, tokens or claims. */
-export const MAX_RESPONSE_BYTES = 512 * 1024;
+export { MAX_RESPONSE_BYTES, ResponseTooLargeError };
+
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
+/**
+ * oauth4webapi drops a JWKS older than 300 s, and every login that notices fetches it anew (a burst
+ * of identical requests every five minutes under load); refreshing a little earlier, once, spares
+ * those.
+ */
+const JWKS_REFRESH_AFTER_S = 290;
+/** After a failed refresh the logins fetch the keys themselves, as without refresh; no new attempt before this. */
+const JWKS_REFRESH_RETRY_MS = 30_000;
 
 /** What the token endpoint authenticates the client with. */
 export interface ClientCredentials {
@@ -34,9 +45,9 @@ export interface CredentialSource {
 }
 
 export interface ProviderClientOptions {
-  /** Replaces the Fetch API implementation (tests, proxies). */
+  /** A Fetch API implementation instead of the node:http transport (tests, proxies); the size cap still applies. */
   fetch?: typeof fetch;
-  /** Clock for the retry back-off; tests pass their own. */
+  /** Clock (ms since the epoch) for the retry back-off and the age of the cached JWKS; tests pass their own. */
   now?: () => number;
   /** Where changing credentials come from; without it, the configured ones are used. */
   credentials?: CredentialSource;
@@ -44,23 +55,25 @@ export interface ProviderClientOptions {
 
 export class ProviderClient {
   readonly #config: MojeIdConfig;
-  readonly #fetch: typeof fetch;
+  readonly #fetch: oidc.CustomFetch;
   readonly #now: () => number;
   readonly #source: CredentialSource | undefined;
   /** From the configuration; `undefined` when the secret comes from a credential store only. */
   readonly #configured: ClientCredentials | undefined;
   #server: oidc.ServerMetadata | undefined;
   #configuration: oidc.Configuration | undefined;
-  /** The credentials `#configuration` was built with. */
-  #builtWith: ClientCredentials | undefined;
+  /** The credentials each configuration was built with. */
+  readonly #builtWith = new WeakMap<oidc.Configuration, ClientCredentials>();
   #pending: Promise<oidc.Configuration> | undefined;
+  #jwksRefresh: Promise<void> | undefined;
+  #jwksRetryAt = 0;
   #failures = 0;
   #retryAt = 0;
   #lastError: ProviderUnavailableError | undefined;
 
   constructor(config: MojeIdConfig, options: ProviderClientOptions = {}) {
     this.#config = config;
-    this.#fetch = options.fetch ?? fetch;
+    this.#fetch = options.fetch ? limitedFetch(options.fetch) : nodeHttpFetch();
     this.#now = options.now ?? Date.now;
     this.#source = options.credentials;
     this.#configured = config.clientSecret ? { clientId: config.clientId, clientSecret: config.clientSecret } : undefined;
@@ -84,6 +97,45 @@ export class ProviderClient {
   }
 
   /**
+   * `configuration()` for completing a login: when the cached JWKS is about to go stale, it is
+   * fetched again first, by one request that concurrent logins wait for, instead of one request
+   * per login. Should that fail, the login goes on and openid-client fetches the keys itself.
+   */
+  async configurationForCallback(): Promise<oidc.Configuration> {
+    const configuration = await this.configuration();
+    if (!this.#jwksDue(configuration)) return configuration;
+    this.#jwksRefresh ??= this.#refreshJwks().finally(() => {
+      this.#jwksRefresh = undefined;
+    });
+    await this.#jwksRefresh;
+    return this.configuration();
+  }
+
+  #jwksDue(configuration: oidc.Configuration): boolean {
+    const uat = oidc.getJwksCache(configuration)?.uat;
+    const now = this.#now();
+    // No cache at all: the first warm-up failed, or openid-client dropped it and is fetching anew.
+    return uat !== undefined && now >= this.#jwksRetryAt && now / 1000 - uat >= JWKS_REFRESH_AFTER_S;
+  }
+
+  /** Never rejects. */
+  async #refreshJwks(): Promise<void> {
+    const server = this.#server;
+    const jwks = server?.jwks_uri ? await this.#fetchJwks(server.jwks_uri) : undefined;
+    if (!server || !jwks) {
+      this.#jwksRetryAt = this.#now() + JWKS_REFRESH_RETRY_MS;
+      return;
+    }
+    try {
+      // A new Configuration rather than setJwksCache on the current one: oauth4webapi also keeps
+      // the keys per Configuration internally, would find those stale, and fetch them anyway.
+      this.#configuration = this.#build(server, this.#credentials(), jwks);
+    } catch {
+      // No usable credentials: configuration() reports that to the login.
+    }
+  }
+
+  /**
    * After the token endpoint refused the client credentials of `used`: the configuration to retry
    * with when newer credentials turned up meanwhile (a secret renewed here or by another
    * instance), else `undefined`.
@@ -92,7 +144,8 @@ export class ProviderClient {
     if (!this.#source) return undefined;
     await this.#source.refresh();
     const current = await this.configuration().catch(() => undefined);
-    return current !== used ? current : undefined;
+    // Compared by credentials: a JWKS refresh makes a new configuration with the same ones.
+    return current && this.#builtWith.get(current) !== this.#builtWith.get(used) ? current : undefined;
   }
 
   #credentials(): ClientCredentials {
@@ -112,19 +165,23 @@ export class ProviderClient {
   /** The configuration for the current credentials, rebuilt from the discovered metadata when they changed. */
   #current(server: oidc.ServerMetadata): oidc.Configuration {
     const credentials = this.#credentials();
-    if (!this.#configuration || this.#builtWith !== credentials) {
-      const settings = this.#settings(credentials);
-      const configuration = new oidc.Configuration(server, credentials.clientId, settings.metadata, settings.clientAuth);
-      for (const apply of settings.execute) apply(configuration);
-      configuration.timeout = this.#config.httpTimeout;
-      configuration[oidc.customFetch] = settings.fetch;
+    if (!this.#configuration || this.#builtWith.get(this.#configuration) !== credentials) {
       // New credentials, same provider: keep the keys already fetched.
       const jwks = this.#configuration ? oidc.getJwksCache(this.#configuration) : undefined;
-      if (jwks) oidc.setJwksCache(configuration, jwks);
-      this.#configuration = configuration;
-      this.#builtWith = credentials;
+      this.#configuration = this.#build(server, credentials, jwks);
     }
     return this.#configuration;
+  }
+
+  #build(server: oidc.ServerMetadata, credentials: ClientCredentials, jwks: oidc.ExportedJWKSCache | undefined): oidc.Configuration {
+    const settings = this.#settings(credentials);
+    const configuration = new oidc.Configuration(server, credentials.clientId, settings.metadata, settings.clientAuth);
+    for (const apply of settings.execute) apply(configuration);
+    configuration.timeout = this.#config.httpTimeout;
+    configuration[oidc.customFetch] = this.#fetch;
+    if (jwks) oidc.setJwksCache(configuration, jwks);
+    this.#builtWith.set(configuration, credentials);
+    return configuration;
   }
 
   /** Everything an openid-client `Configuration` for these credentials is made with. */
@@ -132,7 +189,6 @@ export class ProviderClient {
     metadata: Partial<oidc.ClientMetadata>;
     clientAuth: oidc.ClientAuth;
     execute: Array<(c: oidc.Configuration) => void>;
-    fetch: oidc.CustomFetch;
   } {
     const config = this.#config;
     const issuer = new URL(config.issuer);
@@ -155,33 +211,33 @@ export class ProviderClient {
       },
       clientAuth,
       execute,
-      fetch: limitedFetch(this.#fetch),
     };
   }
 
   /**
-   * Fetches the JWKS once, with discovery, so that the logins waiting for discovery all find the
-   * keys cached; otherwise each concurrent first login fetches them itself (measured: 6 fetches
-   * for 8 simultaneous first logins). A failure here is not fatal: a login then fetches the keys
-   * itself, and fails cleanly if they are still unavailable.
+   * The JWKS for openid-client's cache, or `undefined` when it cannot be had. Fetched with
+   * discovery, so that the logins waiting for discovery all find the keys cached; otherwise each
+   * concurrent first login fetches them itself (measured: 6 fetches for 8 simultaneous first
+   * logins). A failure is not fatal: a login then fetches the keys itself, and fails cleanly if
+   * they are still unavailable.
    */
-  async #warmJwksCache(configuration: oidc.Configuration, fetchWithLimit: oidc.CustomFetch): Promise<void> {
-    const jwksUri = configuration.serverMetadata().jwks_uri;
-    if (!jwksUri) return;
+  async #fetchJwks(jwksUri: string): Promise<oidc.ExportedJWKSCache | undefined> {
     try {
-      const response = await fetchWithLimit(jwksUri, {
+      const response = await this.#fetch(jwksUri, {
         method: 'GET',
         headers: { accept: 'application/json, application/jwk-set+json' },
         body: undefined,
         redirect: 'manual',
         signal: AbortSignal.timeout(this.#config.httpTimeout * 1000),
       });
-      if (!response.ok) return;
+      if (!response.ok) return undefined;
       const jwks = (await response.json()) as unknown;
-      if (!jwks || typeof jwks !== 'object' || !Array.isArray((jwks as { keys?: unknown }).keys)) return;
-      oidc.setJwksCache(configuration, { jwks: jwks as oidc.JWKS, uat: Math.floor(Date.now() / 1000) });
+      if (!jwks || typeof jwks !== 'object' || !Array.isArray((jwks as { keys?: unknown }).keys)) return undefined;
+      // Our clock, so that tests moving it see the cache age.
+      return { jwks: jwks as oidc.JWKS, uat: Math.floor(this.#now() / 1000) };
     } catch {
-      // Left to the first login, which reports it properly.
+      // Left to the login, which reports it properly.
+      return undefined;
     }
   }
 
@@ -194,12 +250,14 @@ export class ProviderClient {
       const discovered = await oidc.discovery(new URL(config.issuer), credentials.clientId, settings.metadata, settings.clientAuth, {
         execute: settings.execute,
         timeout: config.httpTimeout,
-        [oidc.customFetch]: settings.fetch,
+        [oidc.customFetch]: this.#fetch,
       });
       this.#server = discovered.serverMetadata();
-      await this.#warmJwksCache(discovered, settings.fetch);
+      const jwksUri = this.#server.jwks_uri;
+      const jwks = jwksUri ? await this.#fetchJwks(jwksUri) : undefined;
+      if (jwks) oidc.setJwksCache(discovered, jwks);
       this.#configuration = discovered;
-      this.#builtWith = credentials;
+      this.#builtWith.set(discovered, credentials);
       this.#failures = 0;
       this.#lastError = undefined;
       return discovered;
@@ -221,14 +279,6 @@ export function describeCause(cause: unknown): string {
     return `${typeof code === 'string' ? `${code}: ` : ''}${cause.message}${inner}`.slice(0, 300);
   }
   return 'unknown error';
-}
-
-/** A provider response over `MAX_RESPONSE_BYTES`. */
-export class ResponseTooLargeError extends Error {
-  constructor(origin: string) {
-    super(`the response from ${origin} is larger than ${MAX_RESPONSE_BYTES} bytes`);
-    this.name = 'ResponseTooLargeError';
-  }
 }
 
 /**

@@ -210,7 +210,7 @@ export class MojeIdStrategy implements passport.Strategy {
       throw mapAuthorizationResponseError(error, params.get('error_description') ?? undefined);
     }
 
-    let configuration = await this.provider.configuration();
+    let configuration = await this.provider.configurationForCallback();
     const currentUrl = new URL(config.redirectUri);
     currentUrl.search = params.toString();
     const exchange = (c: oidc.Configuration): ReturnType<typeof oidc.authorizationCodeGrant> =>
