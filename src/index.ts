@@ -94,7 +94,7 @@ export { readClientRegistration, updateClientRegistration, rotateClientSecret } 
 export { clientSecretExpiresAt, clientSecretExpiresIn, isClientSecretExpired, clientSecretNeedsRenewal } from './client-registration/expiry.js';
 export type { ClientMetadata, ClientMetadataChanges, ClientRegistration, ClientRegistrationOptions, RegistrationAccess } from './client-registration/types.js';
 export { DEFAULT_CREDENTIALS_FILE } from './client-registration/credential-store.js';
-export type { CredentialStore, StoredCredentials } from './client-registration/credential-store.js';
+export type { CredentialStore, CredentialStoreLock, StoredCredentials } from './client-registration/credential-store.js';
 export { FileCredentialStore } from './client-registration/file-store.js';
 export { RedisCredentialStore } from './client-registration/redis-store.js';
 export type { RedisCallClient, RedisCredentialStoreOptions } from './client-registration/redis-store.js';

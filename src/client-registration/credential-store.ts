@@ -27,6 +27,19 @@ export interface CredentialStore {
   load(): Promise<StoredCredentials | undefined>;
   /** Replaces the saved credentials; resolves once they are durable. */
   save(credentials: StoredCredentials): Promise<void>;
+  /**
+   * Optional: takes the renewal lock for `ttlMs` milliseconds, or resolves `undefined` while another
+   * holder has it. Instances sharing the store renew one at a time with it: without it, two that
+   * find the secret due at the same moment each rotate it (the later rotation wins, and the other
+   * instance's fresh secret is dead at once). A lock that is not released expires by itself.
+   */
+  lock?(ttlMs: number): Promise<CredentialStoreLock | undefined>;
+}
+
+/** A held renewal lock. */
+export interface CredentialStoreLock {
+  /** Gives the lock up, if it is still this holder's. Never rejects. */
+  release(): Promise<void>;
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';

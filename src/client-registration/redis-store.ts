@@ -8,9 +8,10 @@
  * `{ call: (c, ...a) => client.sendCommand([c, ...a.map(String)]) }`. The value holds the client
  * secret and the registration access token: protect the Redis as you protect other secrets.
  */
+import { randomBytes } from 'node:crypto';
 import { CredentialStoreError } from '../errors.js';
 import { describeCause } from '../provider.js';
-import { parseStoredCredentials, serialiseCredentials, type CredentialStore, type StoredCredentials } from './credential-store.js';
+import { parseStoredCredentials, serialiseCredentials, type CredentialStore, type CredentialStoreLock, type StoredCredentials } from './credential-store.js';
 
 /** What the store needs of a Redis client (ioredis has it). */
 export interface RedisCallClient {
@@ -59,4 +60,29 @@ export class RedisCredentialStore implements CredentialStore {
       throw new CredentialStoreError(`cannot write the Redis key ${this.key}: ${describeCause(cause)}`, cause);
     }
   }
+
+  /** `SET <key>:lock <token> NX PX ttl`; released only by the holder of the token (compare and delete). */
+  async lock(ttlMs: number): Promise<CredentialStoreLock | undefined> {
+    const lockKey = `${this.key}:lock`;
+    const token = randomBytes(16).toString('base64url');
+    let answer: unknown;
+    try {
+      answer = await this.#client.call('SET', lockKey, token, 'NX', 'PX', Math.max(1, Math.ceil(ttlMs)));
+    } catch (cause) {
+      throw new CredentialStoreError(`cannot take the renewal lock ${lockKey}: ${describeCause(cause)}`, cause);
+    }
+    if (answer === null || answer === undefined) return undefined;
+    const client = this.#client;
+    return {
+      async release() {
+        try {
+          await client.call('EVAL', RELEASE_SCRIPT, 1, lockKey, token);
+        } catch {
+          // It expires by itself.
+        }
+      },
+    };
+  }
 }
+
+const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";

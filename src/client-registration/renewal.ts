@@ -11,9 +11,9 @@
  * - Failures are retried with exponential back-off and reported to `onRenewalError`, never thrown
  *   at a login. Successes go to `onCredentialsRenewed`.
  * - With a store shared by several instances, the store is read before each renewal and whenever
- *   mojeID refuses the secret, so an instance adopts what another one renewed. Two instances
- *   renewing in the same moment would still each rotate once (the later wins); a store that
- *   several instances share should be set up so that renewal times differ, or renewal left to one.
+ *   mojeID refuses the secret, so an instance adopts what another one renewed; a store with a
+ *   `lock` (both built-in stores) lets one instance rotate at a time, so two that find the secret
+ *   due in the same moment do not each rotate it.
  * - The timer is unref'd, and `close()` stops it: tests and apps exit cleanly.
  */
 import { ClientRegistrationError, CredentialStoreError, MojeIdError } from '../errors.js';
@@ -177,20 +177,50 @@ export class CredentialRenewal implements CredentialSource {
         const read = await readClientRegistration(access, this.#request);
         this.#use(this.#merge(read, s.client_secret));
         if (this.#state.client_secret === undefined || this.#due()) {
-          await this.#rotate(access);
+          await this.#rotateExclusively(access);
           return;
         }
         this.#failures = 0;
         this.#schedule();
         return;
       }
-      await this.#rotate(access);
+      await this.#rotateExclusively(access);
     } catch (error) {
       this.#failures += 1;
       const delay = Math.min(this.#maxDelay, this.#minDelay * 2 ** (this.#failures - 1));
       this.#report(asMojeIdError(error), { attempt: this.#failures, retryAt: this.#closed ? undefined : new Date(Date.now() + delay) });
       this.#setTimer(delay);
       throw error;
+    }
+  }
+
+  /**
+   * Rotates while holding the store's renewal lock, when the store has one: instances sharing the
+   * store then renew one at a time. While another holds it, this one looks again shortly (the
+   * retry delay) and by then normally adopts what the other saved; a holder that died leaves a
+   * lock that expires after the time a rotation and a save can take.
+   */
+  async #rotateExclusively(access: Partial<RegistrationAccess>): Promise<void> {
+    const store = this.#options.store;
+    if (!store?.lock) {
+      await this.#rotate(access);
+      return;
+    }
+    const lock = await store.lock((this.#options.timeout * 2 + 10) * 1000);
+    if (!lock) {
+      this.#setTimer(this.#minDelay);
+      return;
+    }
+    try {
+      // The previous holder may have renewed just now.
+      if ((await this.#adoptFromStore()) && !this.#due()) {
+        this.#failures = 0;
+        this.#schedule();
+        return;
+      }
+      await this.#rotate(access);
+    } finally {
+      await lock.release();
     }
   }
 

@@ -70,3 +70,28 @@ it('stores credentials under one key, and a second instance adopts what the firs
     second.close();
   }
 });
+
+it('keeps one renewal lock holder at a time; only the holder releases it, and it expires by itself', async () => {
+  const store = new RedisCredentialStore({ client, key: 'test:lock-semantics' });
+  const secondClient = new Redis({ path: socket, maxRetriesPerRequest: 1 });
+  const other = new RedisCredentialStore({ client: secondClient, key: 'test:lock-semantics' });
+  try {
+    const first = await store.lock(60_000);
+    expect(first).toBeDefined();
+    expect(await other.lock(60_000)).toBeUndefined();
+    await first?.release();
+    const second = await other.lock(60_000);
+    expect(second).toBeDefined();
+    // A release by a former holder does not free the current holder's lock.
+    await first?.release();
+    expect(await store.lock(60_000)).toBeUndefined();
+    await second?.release();
+    const short = await store.lock(50);
+    expect(short).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await other.lock(60_000)).toBeDefined();
+  } finally {
+    await client.call('DEL', 'test:lock-semantics:lock');
+    secondClient.disconnect();
+  }
+});
