@@ -56,6 +56,7 @@ export interface ProviderClientOptions {
 export class ProviderClient {
   readonly #config: MojeIdConfig;
   readonly #fetch: oidc.CustomFetch;
+  readonly #ownTimeout: boolean;
   readonly #now: () => number;
   readonly #source: CredentialSource | undefined;
   /** From the configuration; `undefined` when the secret comes from a credential store only. */
@@ -73,7 +74,9 @@ export class ProviderClient {
 
   constructor(config: MojeIdConfig, options: ProviderClientOptions = {}) {
     this.#config = config;
-    this.#fetch = options.fetch ? limitedFetch(options.fetch) : nodeHttpFetch();
+    // The default transport enforces the timeout itself, so openid-client needs no signal of its own.
+    this.#ownTimeout = !options.fetch;
+    this.#fetch = options.fetch ? limitedFetch(options.fetch) : nodeHttpFetch({ timeoutMs: config.httpTimeout * 1000 });
     this.#now = options.now ?? Date.now;
     this.#source = options.credentials;
     this.#configured = config.clientSecret ? { clientId: config.clientId, clientSecret: config.clientSecret } : undefined;
@@ -177,7 +180,8 @@ export class ProviderClient {
     const settings = this.#settings(credentials);
     const configuration = new oidc.Configuration(server, credentials.clientId, settings.metadata, settings.clientAuth);
     for (const apply of settings.execute) apply(configuration);
-    configuration.timeout = this.#config.httpTimeout;
+    // 0: openid-client sends no AbortSignal.timeout of its own (costly per request in Node).
+    configuration.timeout = this.#ownTimeout ? 0 : this.#config.httpTimeout;
     configuration[oidc.customFetch] = this.#fetch;
     if (jwks) oidc.setJwksCache(configuration, jwks);
     this.#builtWith.set(configuration, credentials);
@@ -252,6 +256,7 @@ export class ProviderClient {
         timeout: config.httpTimeout,
         [oidc.customFetch]: this.#fetch,
       });
+      if (this.#ownTimeout) discovered.timeout = 0;
       this.#server = discovered.serverMetadata();
       const jwksUri = this.#server.jwks_uri;
       const jwks = jwksUri ? await this.#fetchJwks(jwksUri) : undefined;

@@ -179,6 +179,29 @@ describe('timeouts', () => {
     expect(error.name).toBe('TimeoutError');
   });
 
+  it('enforces its own timeout without any signal, as AbortSignal.timeout would, for the answer and for the body', async () => {
+    let dropped!: () => void;
+    const serverSawDrop = new Promise<void>((resolve) => (dropped = resolve));
+    const silent = await serve((_req, res) => void res.on('close', () => !res.writableFinished && dropped()));
+    const timed = nodeHttpFetch({ timeoutMs: 200 });
+    const started = Date.now();
+    const error = await rejection(timed(silent.origin, { method: 'GET', headers: {}, body: undefined, redirect: 'manual' }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(error).toBeInstanceOf(DOMException);
+    expect(error.name).toBe('TimeoutError');
+    await serverSawDrop;
+    expect(mapCodeGrantError(error)).toMatchObject({ code: 'provider_unavailable', status: 503 });
+    const trickling = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"partial":');
+    });
+    expect((await rejection(timed(trickling.origin, { method: 'GET', headers: {}, body: undefined, redirect: 'manual' }))).name).toBe('TimeoutError');
+    // A prompt answer is not affected, and leaves no timer behind.
+    const prompt = await serve(ok);
+    expect(await (await timed(prompt.origin, { method: 'GET', headers: {}, body: undefined, redirect: 'manual' })).text()).toBe('ok');
+  });
+
   it('sends nothing for a signal that has already fired', async () => {
     const server = await serve(ok);
     const controller = new AbortController();
