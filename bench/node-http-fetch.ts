@@ -1,8 +1,10 @@
 /**
  * Experiment (BENCH_EXPERIMENTS=1), not part of any library: a `fetch` for provider requests made
  * with node:http(s) and a keep-alive agent instead of Node's built-in fetch (undici). The app
- * process installs it as `globalThis.fetch` before the library is loaded, so openid-client (and our
- * `limitedFetch` around it) use it; scenario 2 then shows what the change would save per login.
+ * process installs it as `globalThis.fetch` before the library is loaded, so openid-client uses
+ * it; scenario 2 then shows what the change saves openid-client's own strategy per login. (It
+ * was the experiment behind passport-mojeid-oidc's own transport, src/http-transport.ts, which
+ * does not go through the global fetch and is not affected by it.)
  */
 import http from 'node:http';
 import https from 'node:https';
