@@ -107,5 +107,5 @@ export type {
   RenewalRetryOptions,
   KnownCredentials,
 } from './client-registration/renewal.js';
-export type { ClientCredentials, CredentialSource } from './provider.js';
+export type { ClientCredentials, CredentialSource, ProviderAgents } from './provider.js';
 export { ClientRegistrationError, RegistrationChangeRefusedError, CredentialStoreError } from './errors.js';

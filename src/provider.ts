@@ -9,6 +9,8 @@
  *
  * Requests go through node:http(s) (`nodeHttpFetch`), unless a Fetch API implementation is given.
  */
+import type http from 'node:http';
+import type https from 'node:https';
 import * as oidc from 'openid-client';
 import type { MojeIdConfig } from './config.js';
 import { isLoopbackHost } from './environments.js';
@@ -51,6 +53,14 @@ export interface ProviderClientOptions {
   now?: () => number;
   /** Where changing credentials come from; without it, the configured ones are used. */
   credentials?: CredentialSource;
+  /** Connection pools for the default transport (a proxy agent, a CA of your own); ignored with `fetch`. */
+  agents?: ProviderAgents;
+}
+
+/** Agents for the requests to the provider; each defaults to the library's shared keep-alive pool. */
+export interface ProviderAgents {
+  readonly http?: http.Agent;
+  readonly https?: https.Agent;
 }
 
 export class ProviderClient {
@@ -76,7 +86,13 @@ export class ProviderClient {
     this.#config = config;
     // The default transport enforces the timeout itself, so openid-client needs no signal of its own.
     this.#ownTimeout = !options.fetch;
-    this.#fetch = options.fetch ? limitedFetch(options.fetch) : nodeHttpFetch({ timeoutMs: config.httpTimeout * 1000 });
+    this.#fetch = options.fetch
+      ? limitedFetch(options.fetch)
+      : nodeHttpFetch({
+          timeoutMs: config.httpTimeout * 1000,
+          ...(options.agents?.http ? { httpAgent: options.agents.http } : {}),
+          ...(options.agents?.https ? { httpsAgent: options.agents.https } : {}),
+        });
     this.#now = options.now ?? Date.now;
     this.#source = options.credentials;
     this.#configured = config.clientSecret ? { clientId: config.clientId, clientSecret: config.clientSecret } : undefined;

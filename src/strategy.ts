@@ -38,7 +38,7 @@ import {
 } from './errors.js';
 import { addPendingLogin, takePendingLogin } from './pending-logins.js';
 import { buildProfile, mergeClaims, type MojeIdProfile } from './profile.js';
-import { ProviderClient } from './provider.js';
+import { ProviderClient, type ProviderAgents } from './provider.js';
 
 export type VerifyCallback = (error: unknown, user?: Express.User | false, info?: object) => void;
 /**
@@ -55,6 +55,13 @@ export interface MojeIdStrategyOptions extends MojeIdOptions, RenewalHooks {
   passReqToCallback?: boolean;
   /** Back-off of failed secret renewals (§5.1.3). */
   renewalRetry?: RenewalRetryOptions;
+  /**
+   * Connection pools for the requests to mojeID (discovery, keys, token, UserInfo), instead of the
+   * library's shared keep-alive ones: e.g. an agent that goes through your outbound HTTP proxy
+   * (`new HttpsProxyAgent(url, { keepAlive: true })` from `https-proxy-agent`), or one with its own
+   * CA or socket limits.
+   */
+  agents?: ProviderAgents;
 }
 
 /** Per-request options: `passport.authenticate('mojeid', { returnTo: '/orders' })`. */
@@ -113,11 +120,11 @@ export class MojeIdStrategy implements passport.Strategy {
     if (typeof verify !== 'function') {
       throw new TypeError('MojeIdStrategy: the second argument must be a verify function (profile, done) => …');
     }
-    const { name, passReqToCallback, onCredentialsRenewed, onRenewalError, renewalRetry, ...configOptions } = options;
+    const { name, passReqToCallback, onCredentialsRenewed, onRenewalError, renewalRetry, agents, ...configOptions } = options;
     this.name = name ?? 'mojeid';
     this.config = resolveConfig(configOptions);
     this.renewal = renewalForConfig(this.config, { credentialStore: configOptions.credentialStore, onCredentialsRenewed, onRenewalError, renewalRetry });
-    this.provider = new ProviderClient(this.config, this.renewal ? { credentials: this.renewal } : {});
+    this.provider = new ProviderClient(this.config, { ...(this.renewal ? { credentials: this.renewal } : {}), ...(agents ? { agents } : {}) });
     this.verify = verify;
     this.passReqToCallback = passReqToCallback ?? false;
   }
