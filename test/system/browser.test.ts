@@ -1,18 +1,21 @@
 /**
  * The example app in a real browser: Debian's Chromium, headless, driven by playwright-core.
  * Clicks through the whole Appendix 7 journey against the in-process mojeID simulator and saves
- * the screenshots the docs use (docs/screenshots/*.png).
+ * the screenshots the docs use (docs/screenshots/*.png, rewritten with UPDATE_DOCS=1).
  *
  * Needs /usr/bin/chromium. Without it the test FAILS (never skips): apt-get install chromium.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startExample, type RunningExample } from '../example-app/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve('docs/screenshots');
+// The docs' screenshots are rewritten only on request (`UPDATE_DOCS=1 npm run test:system`), so a
+// test run leaves the working tree as it was; otherwise they go to a temporary directory.
+const SCREENSHOTS = process.env['UPDATE_DOCS'] === '1' ? path.resolve('docs/screenshots') : fs.mkdtempSync(path.join(os.tmpdir(), 'mojeid-screenshots-'));
 
 let browser: Browser | undefined;
 let app: RunningExample | undefined;
