@@ -42,10 +42,15 @@ const defaultAgents = {
   https: new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: IDLE_SOCKET_MS }),
 };
 
+/** Agents for the requests to the provider; each defaults to the library's shared keep-alive pool. */
+export interface ProviderAgents {
+  readonly http?: http.Agent;
+  readonly https?: https.Agent;
+}
+
 export interface NodeHttpFetchOptions {
   /** Connection pools to use instead of the shared ones (tests, a proxy agent). */
-  httpAgent?: http.Agent;
-  httpsAgent?: https.Agent;
+  agents?: ProviderAgents;
   /**
    * Gives up on a request (connection, answer and body) after this many milliseconds, rejecting
    * with a `TimeoutError` as `AbortSignal.timeout` would. It lets openid-client run without its own
@@ -73,7 +78,7 @@ function timeoutError(): DOMException {
 
 /** A `customFetch` for openid-client over node:http(s) with keep-alive and the response size cap. */
 export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): oidc.CustomFetch {
-  const agents = { 'http:': options.httpAgent ?? defaultAgents.http, 'https:': options.httpsAgent ?? defaultAgents.https };
+  const agents = { 'http:': options.agents?.http ?? defaultAgents.http, 'https:': options.agents?.https ?? defaultAgents.https };
   return async (url, init) => {
     const target = new URL(url);
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {

@@ -9,15 +9,14 @@
  *
  * Requests go through node:http(s) (`nodeHttpFetch`), unless a Fetch API implementation is given.
  */
-import type http from 'node:http';
-import type https from 'node:https';
 import * as oidc from 'openid-client';
 import type { MojeIdConfig } from './config.js';
 import { isLoopbackHost } from './environments.js';
 import { ConfigurationError, ProviderUnavailableError } from './errors.js';
-import { MAX_RESPONSE_BYTES, nodeHttpFetch, ResponseTooLargeError } from './http-transport.js';
+import { MAX_RESPONSE_BYTES, nodeHttpFetch, ResponseTooLargeError, type ProviderAgents } from './http-transport.js';
 
 export { MAX_RESPONSE_BYTES, ResponseTooLargeError };
+export type { ProviderAgents };
 
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
@@ -57,12 +56,6 @@ export interface ProviderClientOptions {
   agents?: ProviderAgents;
 }
 
-/** Agents for the requests to the provider; each defaults to the library's shared keep-alive pool. */
-export interface ProviderAgents {
-  readonly http?: http.Agent;
-  readonly https?: https.Agent;
-}
-
 export class ProviderClient {
   readonly #config: MojeIdConfig;
   readonly #fetch: oidc.CustomFetch;
@@ -88,11 +81,7 @@ export class ProviderClient {
     this.#ownTimeout = !options.fetch;
     this.#fetch = options.fetch
       ? limitedFetch(options.fetch)
-      : nodeHttpFetch({
-          timeoutMs: config.httpTimeout * 1000,
-          ...(options.agents?.http ? { httpAgent: options.agents.http } : {}),
-          ...(options.agents?.https ? { httpsAgent: options.agents.https } : {}),
-        });
+      : nodeHttpFetch({ timeoutMs: config.httpTimeout * 1000, ...(options.agents ? { agents: options.agents } : {}) });
     this.#now = options.now ?? Date.now;
     this.#source = options.credentials;
     this.#configured = config.clientSecret ? { clientId: config.clientId, clientSecret: config.clientSecret } : undefined;
@@ -272,16 +261,15 @@ export class ProviderClient {
         timeout: config.httpTimeout,
         [oidc.customFetch]: this.#fetch,
       });
-      if (this.#ownTimeout) discovered.timeout = 0;
-      this.#server = discovered.serverMetadata();
-      const jwksUri = this.#server.jwks_uri;
-      const jwks = jwksUri ? await this.#fetchJwks(jwksUri) : undefined;
-      if (jwks) oidc.setJwksCache(discovered, jwks);
-      this.#configuration = discovered;
-      this.#builtWith.set(discovered, credentials);
+      const server = discovered.serverMetadata();
+      const jwks = server.jwks_uri ? await this.#fetchJwks(server.jwks_uri) : undefined;
+      // Built like every later configuration (timeout, fetch, keys), from the discovered metadata.
+      const configuration = this.#build(server, credentials, jwks);
+      this.#server = server;
+      this.#configuration = configuration;
       this.#failures = 0;
       this.#lastError = undefined;
-      return discovered;
+      return configuration;
     } catch (cause) {
       this.#failures += 1;
       const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.#failures - 1));

@@ -6,17 +6,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_DATABASE_FILE, describeConfigError, ExampleConfigError, loadConfig, type Env } from '../../example-app/src/config.js';
-
-function issuesOf(env: Env): Array<{ variable: string; message: string }> {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExampleConfigError);
-    return [...(error as ExampleConfigError).issues];
-  }
-  throw new Error('loadConfig accepted the configuration');
-}
+import { DEFAULT_DATABASE_FILE, describeConfigError, loadConfig } from '../../example-app/src/config.js';
+import { issuesOf } from './config-issues.js';
 
 describe('example app configuration', () => {
   it('has working defaults: port 3000, localhost, the simulator on the next port, a generated secret', () => {

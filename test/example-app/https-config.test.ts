@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ExampleConfigError, loadConfig, type Env } from '../../example-app/src/config.js';
+import { loadConfig } from '../../example-app/src/config.js';
+import { issuesOf } from './config-issues.js';
 import { TestCertificateAuthority, selfSignedCertificate } from '../../src/simulator/test-ca.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-config-'));
@@ -14,16 +15,6 @@ fs.writeFileSync(certFile, cert.certPem);
 fs.writeFileSync(keyFile, cert.keyPem);
 fs.writeFileSync(caFile, TestCertificateAuthority.create().certPem);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function issuesOf(env: Env): Array<{ variable: string; message: string }> {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExampleConfigError);
-    return [...(error as ExampleConfigError).issues];
-  }
-  throw new Error('loadConfig accepted the configuration');
-}
 
 it('serves HTTPS on https://localhost:PORT when given a certificate and key', () => {
   const config = loadConfig({ HTTPS_CERT_FILE: certFile, HTTPS_KEY_FILE: keyFile });

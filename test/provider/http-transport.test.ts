@@ -145,7 +145,7 @@ describe('connections', () => {
   it('does not cut a slow answer at the idle-socket timeout', async () => {
     const server = await serve((_req, res) => void setTimeout(() => res.end('late'), 400));
     const agent = new http.Agent({ keepAlive: true, timeout: 100 });
-    const viaAgent = nodeHttpFetch({ httpAgent: agent });
+    const viaAgent = nodeHttpFetch({ agents: { http: agent } });
     try {
       const response = await viaAgent(server.origin, { method: 'GET', headers: {}, body: undefined, redirect: 'manual', signal: AbortSignal.timeout(5_000) });
       expect(await response.text()).toBe('late');
