@@ -48,6 +48,10 @@ export { csrfToken, verifyCsrf, csrfProtection } from './csrf.js';
 export type { CsrfProtectionOptions } from './csrf.js';
 export { loginButton, logoutForm } from './views/pages.js';
 export type { LoginButtonOptions, LogoutFormOptions } from './views/pages.js';
+export type { MojeIdRouterLoginButtonOptions } from './routes/login-page.js';
+export { html, escapeHtml, trustedHtml, SafeHtml } from './views/html.js';
+export type { Interpolation as HtmlInterpolation } from './views/html.js';
+export { safeReturnTo } from './strategy.js';
 export type { Locale } from './views/messages.js';
 export {
   resolveConfig,

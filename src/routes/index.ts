@@ -33,7 +33,7 @@ import { assetsRouter } from './assets.js';
 import { callbackRouter } from './callback.js';
 import { consoleLogger, pathsFor, type MojeIdHooks, type MojeIdLogger, type PassportInstance, type RouteContext } from './context.js';
 import { loginRouter } from './login.js';
-import { loginPageRouter } from './login-page.js';
+import { boundLoginButton, loginPageRouter, type MojeIdRouterLoginButtonOptions } from './login-page.js';
 import { logoutRouter } from './logout.js';
 import { notifyRouter } from './notify.js';
 import { registerRouter } from './register.js';
@@ -60,6 +60,12 @@ export interface MojeIdRouter extends Router {
   readonly strategy: MojeIdStrategy;
   readonly config: MojeIdConfig;
   readonly parts: Readonly<{ loginPage: Router; login: Router; callback: Router; logout: Router; assets: Router; register?: Router; notify?: Router }>;
+  /**
+   * The "Log in with mojeID" button with "Why mojeID" and "Create mojeID account" (Appendix 7
+   * points 1-2) as an HTML string, pointing at this router's login path (with `returnTo`) and at
+   * the configured mojeID instance's registration page: `res.send(router.loginButton({ req, returnTo: '/orders' }))`.
+   */
+  loginButton(options?: MojeIdRouterLoginButtonOptions): string;
 }
 
 /** What the default verify stores: the identity and normalised claims, never tokens. */
@@ -186,13 +192,14 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
       return;
     }
     mounted(req, res, next);
-  } as unknown as Router & { strategy?: MojeIdStrategy; config?: MojeIdConfig; parts?: typeof parts };
+  } as unknown as Router & { strategy?: MojeIdStrategy; config?: MojeIdConfig; parts?: typeof parts; loginButton?: MojeIdRouter['loginButton'] };
   // Still a Router for callers that treat it as one (`router.use(...)`, `router.stack`).
   Object.setPrototypeOf(router, mounted);
   Object.defineProperties(router, {
     strategy: { value: strategy, enumerable: true },
     config: { value: config, enumerable: true },
     parts: { value: Object.freeze(parts), enumerable: true },
+    loginButton: { value: boundLoginButton(ctx), enumerable: true },
   });
   return router as MojeIdRouter;
 }

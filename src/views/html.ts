@@ -1,6 +1,7 @@
 /**
  * HTML escaped by construction: every `${value}` in an `html` template is escaped unless it is
- * itself the result of `html` (or `trustedHtml`), so a template cannot forget to escape.
+ * itself the result of `html` (or `trustedHtml`), so a template cannot forget to escape. The
+ * library's pages are built with it; apps may use it for theirs (`String(page)` or `res.send(`${page}`)`).
  */
 export class SafeHtml {
   readonly #value: string;
@@ -18,7 +19,8 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"'`]/g, (c) => ENTITIES[c] ?? c);
 }
 
-type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
+/** What an `html` template accepts: markup, text (escaped), nothing (`null`, `undefined`, `false`), or lists of them. */
+export type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
 
 function render(value: Interpolation): string {
   if (value === null || value === undefined || value === false) return '';
@@ -35,7 +37,10 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   return new SafeHtml(out);
 }
 
-/** For markup the library itself produced; never for anything that came from a request. */
+/**
+ * Markup that is safe by construction (what `loginButton()` or `logoutForm()` return) as `SafeHtml`,
+ * so an `html` template puts it in unescaped. Never for anything that came from a request.
+ */
 export function trustedHtml(value: string): SafeHtml {
   return new SafeHtml(value);
 }

@@ -2,33 +2,85 @@
  * The library's own pages. No inline script or style (a strict CSP applies), every form works
  * without JavaScript, and the button and links follow Appendix 7 points 1-3.
  */
-import { WHY_MOJEID_URL } from '../environments.js';
+import { ENVIRONMENTS, WHY_MOJEID_URL, type MojeIdEnvironmentName } from '../environments.js';
 import type { MojeIdError } from '../errors.js';
 import { html, type SafeHtml } from './html.js';
 import { ERROR_TEXTS, TEXTS, type Locale } from './messages.js';
 
 export interface LoginButtonOptions {
   locale: Locale;
-  /** Where the button goes: the router's `/login` path (with `returnTo`). */
+  /** Where the button goes: the router's `/login` path (with `returnTo`), e.g. `/auth/mojeid/login`. */
   loginUrl: string;
-  /** Appendix 7 point 2b: the "Create mojeID account" target. */
-  createAccountUrl: string;
+  /**
+   * Appendix 7 point 2b: the "Create mojeID account" target. Default: the page of `environment`
+   * (`ENVIRONMENTS[environment].createAccountUrl`). `router.loginButton()` uses the router's
+   * configured one, the local simulator's included.
+   */
+  createAccountUrl?: string;
+  /** Which mojeID's "Create mojeID account" page to link when `createAccountUrl` is absent. Default `'production'`. */
+  environment?: MojeIdEnvironmentName;
   /** Appendix 7 point 2a: a local page about mojeID, or mojeID's own. */
   whyMojeIdUrl?: string;
 }
 
-/**
- * The "Log in with mojeID" button with its two links (Appendix 7 points 1-2), as an HTML string
- * for an app's own templates. Style it with the classes `mojeid-login`, `mojeid-button`,
- * `mojeid-links`, or link the router's stylesheet (`<mountPath>/assets/mojeid.css`). The official
- * button images may replace the text button; other changes of look need CZ.NIC's consent (App. 7.8).
- */
-export function loginButton(options: LoginButtonOptions): SafeHtml {
+/** What the library's own pages pass: every target known. */
+export interface LoginButtonTargets {
+  locale: Locale;
+  loginUrl: string;
+  createAccountUrl: string;
+  whyMojeIdUrl?: string;
+}
+
+/** The button as escaped markup, for the library's own `html` templates. */
+export function loginButtonHtml(options: LoginButtonTargets): SafeHtml {
   const t = TEXTS[options.locale];
   return html`<div class="mojeid-login">
   <a class="mojeid-button" href="${options.loginUrl}"><span class="mojeid-mark" aria-hidden="true">mojeID</span> ${t.loginButton}</a>
   <p class="mojeid-links"><a href="${options.whyMojeIdUrl ?? WHY_MOJEID_URL[options.locale]}">${t.whyMojeId}</a> · <a href="${options.createAccountUrl}">${t.createAccount}</a></p>
 </div>`;
+}
+
+/**
+ * Appendix 7 points 1-2: the button and both links always lead somewhere, so an empty or blank URL
+ * is a mistake of the caller (an unset variable, typically), reported here rather than rendered as
+ * `href=""`, which would silently reload the current page.
+ */
+function requiredUrl(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new TypeError(`${name} must be a non-empty URL, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function optionalUrl(name: string, value: unknown): string | undefined {
+  return value === undefined ? undefined : requiredUrl(name, value);
+}
+
+/** The button's targets with the defaults filled in; throws on a blank URL or an unknown environment. */
+export function loginButtonTargets(options: LoginButtonOptions, fnName = 'loginButton'): LoginButtonTargets {
+  if (options.locale !== 'cs' && options.locale !== 'en') throw new TypeError(`${fnName}(): locale must be "cs" or "en", got ${JSON.stringify(options.locale)}`);
+  const environment = options.environment ?? 'production';
+  if (environment !== 'test' && environment !== 'production') {
+    throw new TypeError(`${fnName}(): environment must be "test" or "production", got ${JSON.stringify(environment)}`);
+  }
+  const whyMojeIdUrl = optionalUrl(`${fnName}(): whyMojeIdUrl`, options.whyMojeIdUrl);
+  return {
+    locale: options.locale,
+    loginUrl: requiredUrl(`${fnName}(): loginUrl`, options.loginUrl),
+    createAccountUrl: optionalUrl(`${fnName}(): createAccountUrl`, options.createAccountUrl) ?? ENVIRONMENTS[environment].createAccountUrl,
+    ...(whyMojeIdUrl ? { whyMojeIdUrl } : {}),
+  };
+}
+
+/**
+ * The "Log in with mojeID" button with its two links (Appendix 7 points 1-2), as an HTML string:
+ * `res.send(loginButton(...))` sends it as HTML, and a template engine prints it with its raw
+ * output tag (`<%- %>`, `{{{ }}}`, `| safe`); every value in it is already escaped. Style it with
+ * the classes `mojeid-login`, `mojeid-button`, `mojeid-links`, or link the router's stylesheet
+ * (`<mountPath>/assets/mojeid.css`). The official button images may replace the text button;
+ * other changes of look need CZ.NIC's consent (Appendix 7 point 8). With `mojeid()`,
+ * `router.loginButton({ locale, returnTo })` fills in the login and "Create mojeID account" URLs.
+ */
+export function loginButton(options: LoginButtonOptions): string {
+  return loginButtonHtml(loginButtonTargets(options)).toString();
 }
 
 export interface LayoutOptions {
@@ -67,18 +119,30 @@ export interface LogoutFormOptions {
 }
 
 /** Logout is a POST with a CSRF token (a GET link could be triggered by any page). */
-export function logoutForm(options: LogoutFormOptions): SafeHtml {
+export function logoutFormHtml(options: LogoutFormOptions): SafeHtml {
   return html`<form class="mojeid-logout" method="post" action="${options.logoutUrl}">
   <input type="hidden" name="_csrf" value="${options.csrfToken}">
   <button type="submit">${TEXTS[options.locale].logoutButton}</button>
 </form>`;
 }
 
-export function loginPage(options: LayoutOptions & LoginButtonOptions & { user?: { name: string; logout: LogoutFormOptions } }): string {
+/**
+ * The logout button (ch. 7: a POST with the `_csrf` field, `csrfToken(req)`), as an HTML string
+ * for `res.send` or a template engine's raw output tag; every value in it is already escaped.
+ */
+export function logoutForm(options: LogoutFormOptions): string {
+  if (options.locale !== 'cs' && options.locale !== 'en') throw new TypeError(`logoutForm(): locale must be "cs" or "en", got ${JSON.stringify(options.locale)}`);
+  requiredUrl('logoutForm(): logoutUrl', options.logoutUrl);
+  // Without the token the router refuses the POST (403), so a form without one can only fail.
+  if (typeof options.csrfToken !== 'string' || options.csrfToken === '') throw new TypeError('logoutForm(): csrfToken must be the value of csrfToken(req)');
+  return logoutFormHtml(options).toString();
+}
+
+export function loginPage(options: LayoutOptions & LoginButtonTargets & { user?: { name: string; logout: LogoutFormOptions } }): string {
   const t = TEXTS[options.locale];
   const body = options.user
-    ? html`<h1>${t.loginTitle}</h1><p>${t.loggedInAs} <strong>${options.user.name}</strong>.</p>${logoutForm(options.user.logout)}`
-    : html`<h1>${t.loginTitle}</h1><p>${t.loginIntro}</p>${loginButton(options)}`;
+    ? html`<h1>${t.loginTitle}</h1><p>${t.loggedInAs} <strong>${options.user.name}</strong>.</p>${logoutFormHtml(options.user.logout)}`
+    : html`<h1>${t.loginTitle}</h1><p>${t.loginIntro}</p>${loginButtonHtml(options)}`;
   return layout(options, body);
 }
 
