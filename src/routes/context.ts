@@ -29,6 +29,14 @@ export interface MojeIdHooks {
   onError?: (error: MojeIdError, req: Request) => void;
   /** Replace the library's error page: render your own and return `true`. */
   renderError?: (error: MojeIdError, req: Request, res: Response) => boolean;
+  /**
+   * The language the app shows this request in, so the library's pages (login, error, logged-out)
+   * follow the app's own language switch rather than only `Accept-Language`. `undefined` (or a
+   * throw, or anything but `cs`/`en`) leaves the choice to the `locale` option and `Accept-Language`.
+   * An explicit `?lang=` on the request still wins: it is what the library pages' own language
+   * links set, and a user who just clicked one expects it to take.
+   */
+  localeOf?: (req: Request) => Locale | undefined;
 }
 
 export interface RouteContext {
@@ -64,8 +72,29 @@ export function pathsFor(mountPath: string): RouteContext['paths'] {
 export function localeFor(ctx: RouteContext, req: Request): Locale {
   const lang = req.query['lang'];
   if (lang === 'cs' || lang === 'en') return lang;
+  const fromApp = appLocale(ctx, req);
+  if (fromApp) return fromApp;
   if (ctx.config.locale !== 'auto') return ctx.config.locale;
   return negotiateLocale(req.get('accept-language'));
+}
+
+/** Hooks that threw, so a broken `localeOf` is logged once, not on every page. */
+const failedLocaleHooks = new WeakSet<object>();
+
+function appLocale(ctx: RouteContext, req: Request): Locale | undefined {
+  const hook = ctx.hooks.localeOf;
+  if (!hook) return undefined;
+  try {
+    const locale: unknown = hook(req);
+    return locale === 'cs' || locale === 'en' ? locale : undefined;
+  } catch {
+    // A page in the browser's language beats no page; the error itself may carry request data.
+    if (!failedLocaleHooks.has(hook)) {
+      failedLocaleHooks.add(hook);
+      ctx.logger.warn('locale_hook_failed: localeOf threw; the page language falls back to the locale option and Accept-Language', {});
+    }
+    return undefined;
+  }
 }
 
 /** `<login>?returnTo=…`, with `returnTo` only when it is not the default. */

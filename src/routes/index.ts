@@ -151,7 +151,7 @@ export function mojeid(options?: RouterOptionsBase & { passReqToCallback?: false
 export function mojeid(options: RouterOptionsBase & { passReqToCallback: true; verify: VerifyFunctionWithRequest }): MojeIdRouter;
 export function mojeid(options: MojeIdRouterOptions): MojeIdRouter;
 export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
-  const { verify, strategy: givenStrategy, passport = defaultPassport, logger = consoleLogger, onError, renderError, accountCreation, ...strategyOptions } = options;
+  const { verify, strategy: givenStrategy, passport = defaultPassport, logger = consoleLogger, onError, renderError, localeOf, accountCreation, ...strategyOptions } = options;
   const strategy =
     givenStrategy ??
     new MojeIdStrategy(
@@ -164,7 +164,7 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
     config,
     strategyName: strategy.name,
     passport,
-    hooks: { ...(onError ? { onError } : {}), ...(renderError ? { renderError } : {}) },
+    hooks: { ...(onError ? { onError } : {}), ...(renderError ? { renderError } : {}), ...(localeOf ? { localeOf } : {}) },
     logger,
     paths: pathsFor(config.mountPath),
   };
