@@ -5,25 +5,104 @@
  * @module
  */
 import { parseArgs } from 'node:util';
-import type { SimulatorClient } from './types.js';
+import { TEST_ACCOUNTS } from './accounts.js';
+import type { SimulatorAccount, SimulatorClient } from './types.js';
+
+/** The English half of an account's bilingual description (`"Czech / English, §x"`). */
+function englishDescription(account: SimulatorAccount): string {
+  const parts = account.description.split(' / ');
+  return parts[parts.length - 1] ?? account.description;
+}
+
+function accountLines(accounts: readonly SimulatorAccount[], indent: string): string[] {
+  const width = Math.max(...accounts.map((a) => a.id.length));
+  return accounts.map((a) => `${indent}${a.id.padEnd(width)}  ${a.label}: ${englishDescription(a)}`);
+}
 
 export const HELP = `Usage: mojeid-simulator [options]
 
-Runs a local mojeID (CZ.NIC OpenID Connect provider) simulator.
+Runs a local mojeID (CZ.NIC OpenID Connect provider) simulator, for development and tests: log in
+as one of its test accounts without a mojeID account or a client registration at CZ.NIC.
 
 Options:
   --port <n>             Port to listen on (default 9400; 0 = any free port)
   --host <address>       Address to listen on (default 127.0.0.1)
   --client-id <id>       Register a client with this client_id
   --client-secret <s>    Its client_secret (required with --client-id)
-  --redirect-uri <url>   Its redirect URI (repeatable; required with --client-id)
+  --redirect-uri <url>   Its redirect URI, your app's <MOJEID_BASE_URL>/auth/mojeid/callback
+                         (repeatable; required with --client-id)
   --auth-method <m>      client_secret_basic (default, as mojeID) or client_secret_post
   --client-name <name>   Name shown on the consent page
   --partial-access       Do not give the client full access (Appendix 1 "Only for full access" claims)
   -h, --help             Show this help
 
-Without --client-id, clients can still register dynamically at <issuer>registration/ (§5.1.3).
+On start it prints the MOJEID_* variables for your app (MOJEID_ISSUER is
+http://<host>:<port>/oidc/), the client and the test accounts (the three kinds of §8.1):
+${accountLines(TEST_ACCOUNTS, '  ').join('\n')}
+
+Without --client-id, register a client dynamically at <issuer>registration/ (§5.1.3), e.g.
+  npx passport-mojeid-oidc register --issuer http://127.0.0.1:9400/oidc/ \\
+    --redirect-uri http://localhost:3000/auth/mojeid/callback
+Clients and logins live in memory: a restart forgets them.
+
+Example:
+  mojeid-simulator --client-id my-app --client-secret dev-secret \\
+    --redirect-uri http://localhost:3000/auth/mojeid/callback
 `;
+
+/** What the startup text needs of a running simulator. */
+export interface StartupInfo {
+  origin: string;
+  issuer: string;
+  logoutUrl: string;
+  /** The account-creation notification CA (ch. 6). */
+  caFile: string;
+}
+
+/**
+ * What `mojeid-simulator` prints once it listens: first the variables to copy into the app's
+ * environment, then what it serves. Pure, so the docs can show exactly this (docs/testing-with-the-simulator.md).
+ */
+export function startupText(info: StartupInfo, clients: readonly SimulatorClient[], accounts: readonly SimulatorAccount[] = TEST_ACCOUNTS): string {
+  const lines = [`mojeID simulator running at ${info.origin}`, '', 'Variables for your app:', `  MOJEID_ISSUER=${info.issuer}`];
+  const [client] = clients;
+  const redirect = client?.redirect_uris[0];
+  if (client && redirect) {
+    lines.push(`  MOJEID_CLIENT_ID=${client.client_id}`, `  MOJEID_CLIENT_SECRET=${client.client_secret}`);
+    const url = new URL(redirect);
+    // The router's default callback is <MOJEID_BASE_URL>/auth/mojeid/callback; any other redirect
+    // URI has to be given as it is.
+    if (url.pathname === '/auth/mojeid/callback' && !url.search) lines.push(`  MOJEID_BASE_URL=${url.origin}`);
+    else lines.push(`  MOJEID_REDIRECT_URI=${redirect}`, `  MOJEID_BASE_URL=<your app's origin>`);
+    if (client.token_endpoint_auth_method === 'client_secret_post') lines.push('  MOJEID_TOKEN_AUTH_METHOD=client_secret_post');
+    lines.push('');
+    for (const c of clients) {
+      const access = c.full_access === false ? 'partial access' : 'full access';
+      lines.push(`Client ${c.client_id} (${c.token_endpoint_auth_method ?? 'client_secret_basic'}, ${access}), redirect URIs:`);
+      for (const uri of c.redirect_uris) lines.push(`  ${uri}`);
+    }
+  } else {
+    lines.push(
+      '',
+      'No client yet: restart with --client-id, --client-secret and --redirect-uri, or register one',
+      'dynamically (§5.1.3), which prints MOJEID_CLIENT_ID and MOJEID_CLIENT_SECRET:',
+      `  npx passport-mojeid-oidc register --issuer ${info.issuer} --redirect-uri <MOJEID_BASE_URL>/auth/mojeid/callback`,
+    );
+  }
+  lines.push(
+    '',
+    'Test accounts (§8.1), offered on the login page:',
+    ...accountLines(accounts, '  '),
+    '',
+    `Discovery:  ${info.issuer}.well-known/openid-configuration`,
+    `Logout:     ${info.logoutUrl}`,
+    // Ch. 6: notifications to https assertion_uris carry a certificate from this CA.
+    `Notify CA:  ${info.caFile} (MOJEID_NOTIFY_CA_FILE, for account creation)`,
+    '',
+    'Clients and logins live in memory. Ctrl+C stops the simulator.',
+  );
+  return lines.join('\n');
+}
 
 export type CliCommand =
   | { kind: 'help' }

@@ -4,13 +4,13 @@
  *
  *   mojeid-simulator --port 9400 --client-id X --client-secret Y --redirect-uri URL [--auth-method client_secret_post]
  *
- * Prints the issuer, the registered clients and the test accounts (§8.1), then serves until
- * SIGINT or SIGTERM. Options: `--help` or `cli-options.ts`.
+ * Prints the MOJEID_* variables for the app, the registered client and the test accounts (§8.1),
+ * then serves until SIGINT or SIGTERM. Options and output: `--help` or `cli-options.ts`.
  *
  * @module
  */
-import { HELP, parseCliOptions } from './cli-options.js';
-import { TEST_ACCOUNTS, startSimulator } from './index.js';
+import { HELP, parseCliOptions, startupText } from './cli-options.js';
+import { startSimulator } from './index.js';
 
 async function main(): Promise<void> {
   const command = parseCliOptions(process.argv.slice(2));
@@ -34,19 +34,9 @@ async function main(): Promise<void> {
     return;
   }
 
-  console.log('mojeID simulator running');
-  console.log(`  issuer:     ${simulator.issuer}`);
-  console.log(`  discovery:  ${simulator.issuer}.well-known/openid-configuration`);
-  console.log(`  logout:     ${simulator.logoutUrl}`);
-  for (const client of clients) {
-    const access = client.full_access === false ? 'partial access' : 'full access';
-    console.log(`  client:     ${client.client_id} (${client.token_endpoint_auth_method ?? 'client_secret_basic'}, ${access})`);
-    for (const uri of client.redirect_uris) console.log(`              redirect_uri ${uri}`);
-  }
-  if (clients.length === 0) console.log(`  clients:    none; register dynamically at ${simulator.issuer}registration/`);
-  console.log(`  accounts:   ${TEST_ACCOUNTS.map((a) => `${a.id} (${a.label})`).join(', ')}`);
-  // Ch. 6: notifications to https assertion_uris carry a certificate from this CA.
-  console.log(`  notify CA:  ${simulator.accountCreation.caFile} (MOJEID_NOTIFY_CA_FILE)`);
+  console.log(
+    startupText({ origin: simulator.origin, issuer: simulator.issuer, logoutUrl: simulator.logoutUrl, caFile: simulator.accountCreation.caFile }, clients),
+  );
 
   const running = simulator;
   let stopping = false;
