@@ -30,7 +30,7 @@ export default {
       displayName: 'express 4',
       globals: { EXPECTED_EXPRESS_MAJOR: 4 },
       moduleNameMapper: { '^express$': '<rootDir>/node_modules/express4/index.js', ...base.moduleNameMapper },
-      testMatch: ['<rootDir>/test/strategy/login-flow.test.ts', '<rootDir>/test/integration/simulator-login.test.ts', '<rootDir>/test/routes/csrf.test.ts', '<rootDir>/test/routes/mount-path.test.ts', '<rootDir>/test/strategy/pending-sessions.test.ts', '<rootDir>/test/routes/express-version.test.ts', '<rootDir>/test/integration/account-creation.test.ts', '<rootDir>/test/notify/notify-endpoint.test.ts', '<rootDir>/test/routes/register.test.ts'],
+      testMatch: ['<rootDir>/test/strategy/login-flow.test.ts', '<rootDir>/test/integration/simulator-login.test.ts', '<rootDir>/test/routes/csrf.test.ts', '<rootDir>/test/routes/mount-path.test.ts', '<rootDir>/test/strategy/pending-sessions.test.ts', '<rootDir>/test/strategy/setup-mistakes.test.ts', '<rootDir>/test/routes/express-version.test.ts', '<rootDir>/test/integration/account-creation.test.ts', '<rootDir>/test/notify/notify-endpoint.test.ts', '<rootDir>/test/routes/register.test.ts'],
     },
   ],
 };

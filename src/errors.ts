@@ -21,6 +21,7 @@ export type MojeIdErrorCode =
   | 'missing_required_claims'
   | 'account_not_accepted'
   | 'csrf_failed'
+  | 'passport_misconfigured'
   | 'login_refused'
   | 'verify_failed'
   | 'registration_refused'
@@ -92,6 +93,51 @@ export class AuthorizationError extends MojeIdError {
 export class CallbackError extends MojeIdError {
   constructor(code: 'invalid_callback' | 'state_mismatch', message: string, cause?: unknown) {
     super(code, message, { status: 400, cause });
+  }
+}
+
+/**
+ * Why a callback's `state` matched no pending login, as far as the request can tell:
+ * - `no_state`: the callback carries no `state` at all;
+ * - `no_session_cookie`: the browser sent no session cookie, so it never kept the one set when the
+ *   login started (a `secure` cookie over http, `SameSite=Strict`, another host name, another
+ *   browser, or a session that expired with the login);
+ * - `session_not_found`: a session cookie came back but the session store has no session for it
+ *   (store emptied or not shared, a restart with MemoryStore, a changed session secret);
+ * - `expired`: the login was started longer ago than `pendingLoginTtl`;
+ * - `already_used`: this session finished (or failed) that login already: the callback was loaded
+ *   again (back button, reload);
+ * - `not_in_session`: the session is there but never started that login (another browser or
+ *   profile, or the session was replaced since, e.g. by logging out).
+ */
+export type StateMismatchReason = 'no_state' | 'no_session_cookie' | 'session_not_found' | 'expired' | 'already_used' | 'not_in_session';
+
+/**
+ * `state_mismatch` with the reason and what to change. `hint` is for the developer (logs, and the
+ * error page outside production): it names settings, never request data.
+ */
+export class StateMismatchError extends CallbackError {
+  readonly reason: StateMismatchReason;
+  readonly hint: string;
+
+  constructor(reason: StateMismatchReason, message: string, hint: string) {
+    super('state_mismatch', `${message}. ${hint}`);
+    this.reason = reason;
+    this.hint = hint;
+  }
+}
+
+/**
+ * The app's Passport wiring cannot keep a login: no `serializeUser`/`deserializeUser`, no
+ * `passport.session()`, or a `deserializeUser` that finds nobody for the user just logged in.
+ * The message names the missing piece; a person sees only that the login is not set up.
+ */
+export class PassportSetupError extends MojeIdError {
+  readonly missing: 'serializeUser' | 'deserializeUser' | 'passport.session()' | 'deserialized user';
+
+  constructor(missing: PassportSetupError['missing'], message: string) {
+    super('passport_misconfigured', message, { status: 500 });
+    this.missing = missing;
   }
 }
 

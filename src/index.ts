@@ -84,9 +84,11 @@ export {
   AccountNotAcceptedError,
   RegistrationRefusedError,
   RegistrationNotificationError,
+  StateMismatchError,
+  PassportSetupError,
   isMojeIdError,
 } from './errors.js';
-export type { MojeIdErrorCode, ConfigurationIssue, AccountRequirement, NotificationRefusal } from './errors.js';
+export type { MojeIdErrorCode, ConfigurationIssue, AccountRequirement, NotificationRefusal, StateMismatchReason } from './errors.js';
 export { CLAIM_CATALOGUE, isMojeIdClaimName, claimDefinition } from './claims/catalogue.js';
 export type { ClaimDefinition, MojeIdClaimName } from './claims/catalogue.js';
 export type { MojeIdClaims, RawMojeIdClaims, MojeIdAddress } from './claims/types.js';

@@ -4,6 +4,7 @@
  * capped and entries expire, so a flood of abandoned starts cannot grow a session without bound.
  * An entry is removed when its callback arrives, whatever the outcome: a state is good for one try.
  */
+import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { AssuranceLevel } from './config.js';
 import { sessionOf } from './session.js';
@@ -20,6 +21,10 @@ export interface PendingLogin {
 }
 
 const SESSION_KEY = 'mojeid:pending';
+// Digests of the states this session has finished (successfully or not), newest last: a callback
+// loaded again (back button, reload) is then reported as "already used", not as a mystery.
+const DONE_KEY = 'mojeid:done';
+const MAX_DONE = 5;
 
 function isPendingLogin(value: unknown): value is PendingLogin {
   const v = value as Partial<PendingLogin> | null;
@@ -74,7 +79,7 @@ function expireWithPendingLogins(session: Record<string, unknown>, ttlSeconds: n
   cookie.maxAge = typeof configured === 'number' && configured > 0 && configured < ttlMs ? configured : ttlMs;
 }
 
-/** Removes and returns the entry for `state`, if one is pending. */
+/** Removes and returns the entry for `state`, if one is pending, and remembers it as finished. */
 export function takePendingLogin(req: Request, state: string, ttlSeconds: number): PendingLogin | undefined {
   const logins = readPendingLogins(req, ttlSeconds);
   const index = logins.findIndex((p) => p.state === state);
@@ -84,5 +89,45 @@ export function takePendingLogin(req: Request, state: string, ttlSeconds: number
   }
   const [login] = logins.splice(index, 1);
   writePendingLogins(req, logins);
+  const session = sessionOf(req);
+  session[DONE_KEY] = [...finishedDigests(session), stateDigest(state)].slice(-MAX_DONE);
   return login;
+}
+
+/** Whether this session already finished the login with `state`. */
+export function wasFinished(req: Request, state: string): boolean {
+  return finishedDigests(sessionOf(req)).includes(stateDigest(state));
+}
+
+/** Whether `state` is pending in this session but expired (entries are dropped only when written). */
+export function expiredPendingLogin(req: Request, state: string, ttlSeconds: number, now = Date.now()): PendingLogin | undefined {
+  const stored = sessionOf(req)[SESSION_KEY];
+  if (!Array.isArray(stored)) return undefined;
+  return stored.filter(isPendingLogin).find((p) => p.state === state && now - p.createdAt >= ttlSeconds * 1000);
+}
+
+/** What a regenerated session (login) must keep: logins pending in other tabs, finished states. */
+export interface LoginStateSnapshot {
+  readonly pending: readonly PendingLogin[];
+  readonly finished: readonly string[];
+}
+
+export function snapshotLoginState(req: Request, ttlSeconds: number): LoginStateSnapshot {
+  return { pending: readPendingLogins(req, ttlSeconds), finished: finishedDigests(sessionOf(req)) };
+}
+
+export function restoreLoginState(req: Request, snapshot: LoginStateSnapshot): void {
+  writePendingLogins(req, snapshot.pending);
+  if (snapshot.finished.length) sessionOf(req)[DONE_KEY] = [...snapshot.finished];
+}
+
+function finishedDigests(session: Record<string, unknown>): string[] {
+  const stored = session[DONE_KEY];
+  return Array.isArray(stored) ? stored.filter((d): d is string => typeof d === 'string') : [];
+}
+
+// The session keeps a digest, not the state: a session store's contents never hold a value that
+// could still be replayed against a pending login.
+function stateDigest(state: string): string {
+  return createHash('sha256').update(state).digest('base64url').slice(0, 22);
 }

@@ -34,9 +34,14 @@ import {
   CallbackError,
   MissingClaimsError,
   MojeIdError,
+  StateMismatchError,
   type AccountRequirement,
 } from './errors.js';
+import { consoleLogger, OnceLogger, type MojeIdLogger } from './logger.js';
 import { addPendingLogin, takePendingLogin } from './pending-logins.js';
+import { cookieSettingProblems, hostProblem } from './session-cookie.js';
+import { newState } from './state.js';
+import { diagnoseMissingLogin } from './state-diagnosis.js';
 import { buildProfile, mergeClaims, type MojeIdProfile } from './profile.js';
 import { ProviderClient, type ProviderAgents } from './provider.js';
 
@@ -62,6 +67,11 @@ export interface MojeIdStrategyOptions extends MojeIdOptions, RenewalHooks {
    * CA or socket limits.
    */
   agents?: ProviderAgents;
+  /**
+   * Where the strategy warns about setups that lose logins (a session cookie the browser will not
+   * bring back, said once per problem). Default: `console.warn`; `mojeid()` passes its `logger`.
+   */
+  logger?: MojeIdLogger;
 }
 
 /** Per-request options: `passport.authenticate('mojeid', { returnTo: '/orders' })`. */
@@ -113,6 +123,7 @@ export class MojeIdStrategy implements passport.Strategy {
   // ES private fields are not reachable through the prototype chain.
   private readonly verify: VerifyFunction | VerifyFunctionWithRequest;
   private readonly passReqToCallback: boolean;
+  private readonly warnings: OnceLogger;
 
   constructor(options: MojeIdStrategyOptions, verify: VerifyFunction);
   constructor(options: MojeIdStrategyOptions & { passReqToCallback: true }, verify: VerifyFunctionWithRequest);
@@ -120,13 +131,14 @@ export class MojeIdStrategy implements passport.Strategy {
     if (typeof verify !== 'function') {
       throw new TypeError('MojeIdStrategy: the second argument must be a verify function (profile, done) => …');
     }
-    const { name, passReqToCallback, onCredentialsRenewed, onRenewalError, renewalRetry, agents, ...configOptions } = options;
+    const { name, passReqToCallback, onCredentialsRenewed, onRenewalError, renewalRetry, agents, logger, ...configOptions } = options;
     this.name = name ?? 'mojeid';
     this.config = resolveConfig(configOptions);
     this.renewal = renewalForConfig(this.config, { credentialStore: configOptions.credentialStore, onCredentialsRenewed, onRenewalError, renewalRetry });
     this.provider = new ProviderClient(this.config, { ...(this.renewal ? { credentials: this.renewal } : {}), ...(agents ? { agents } : {}) });
     this.verify = verify;
     this.passReqToCallback = passReqToCallback ?? false;
+    this.warnings = new OnceLogger(logger ?? consoleLogger);
   }
 
   /** Stops background work (secret renewal timers), so a process or test can exit. Idempotent. */
@@ -158,7 +170,7 @@ export class MojeIdStrategy implements passport.Strategy {
     // synchronous CSPRNG read and hash: openid-client's go through WebCrypto's asynchronous jobs,
     // measured at ~0.15 ms of CPU per login start.
     const random = randomBytes(96);
-    const state = random.subarray(0, 32).toString('base64url');
+    const state = newState(random.subarray(0, 32));
     const nonce = random.subarray(32, 64).toString('base64url');
     const params: Record<string, string> = {
       response_type: 'code',
@@ -194,7 +206,22 @@ export class MojeIdStrategy implements passport.Strategy {
       config.maxPendingLogins,
       config.pendingLoginTtl,
     );
+    this.warnAboutSessionCookie(req);
     outcome.redirect(oidc.buildAuthorizationUrl(configuration, params).href);
+  }
+
+  /**
+   * A login started on a request whose session cookie will not come back with the callback fails
+   * there as `state_mismatch`; saying why at the start, once per problem, points at the setting
+   * before anyone looks at the callback.
+   */
+  private warnAboutSessionCookie(req: Request): void {
+    const findings = cookieSettingProblems(req);
+    const host = hostProblem(req, this.config.redirectUri);
+    if (host) findings.push(host);
+    for (const finding of findings) {
+      this.warnings.warn(finding.problem, `login started, but its session cookie will not come back with the callback: ${finding.message}`, { problem: finding.problem });
+    }
   }
 
   /** Validates the callback (§5.1.8-5.1.10) and hands the verified identity to `verify`. */
@@ -205,12 +232,10 @@ export class MojeIdStrategy implements passport.Strategy {
     if (!state) {
       // Without state nothing binds this response to a login we started: an error response
       // from the provider is reported as such, anything else is refused.
-      throw new CallbackError('state_mismatch', 'the callback carries no state');
+      throw new StateMismatchError('no_state', 'the callback carries no state', 'A real callback from mojeID always has one: this URL was opened by hand or by a link');
     }
     const pending = takePendingLogin(req, state, config.pendingLoginTtl);
-    if (!pending) {
-      throw new CallbackError('state_mismatch', 'the callback state matches no login started in this session (expired, already used, or started elsewhere)');
-    }
+    if (!pending) throw diagnoseMissingLogin(req, state, { ttlSeconds: config.pendingLoginTtl, redirectUri: config.redirectUri });
     const error = params.get('error');
     if (error !== null && !params.has('iss')) {
       // An error response; with `iss` present openid-client checks it first (RFC 9207).

@@ -1,10 +1,12 @@
 /**
  * GET <mount>/callback: finishes the login. On success the session is regenerated (Passport's
- * `req.logIn` does it: no session fixation), logins still pending in other tabs are carried over,
- * and the browser goes back to the saved same-origin `returnTo`.
+ * `req.logIn` does it: no session fixation), logins still pending in other tabs (and the record of
+ * finished ones) are carried over, and the browser goes back to the saved same-origin `returnTo`.
+ * A Passport instance that cannot keep the user (no serializeUser/deserializeUser) is named here.
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { readPendingLogins, writePendingLogins } from '../pending-logins.js';
+import { markLoginFinished, passportLogInError, passportSetupProblem } from '../passport-wiring.js';
+import { restoreLoginState, snapshotLoginState } from '../pending-logins.js';
 import type { MojeIdAuthInfo } from '../strategy.js';
 import type { RouteContext } from './context.js';
 import { sendError } from './error-response.js';
@@ -19,13 +21,20 @@ export function callbackRouter(ctx: RouteContext): Router {
         sendError(ctx, req, res, error ?? info?.error ?? info, returnTo);
         return;
       }
-      const stillPending = readPendingLogins(req, ctx.config.pendingLoginTtl);
+      // Checked before req.logIn, which would otherwise regenerate the session and then fail.
+      const setupProblem = passportSetupProblem(ctx.passport);
+      if (setupProblem) {
+        sendError(ctx, req, res, setupProblem, returnTo);
+        return;
+      }
+      const carried = snapshotLoginState(req, ctx.config.pendingLoginTtl);
       req.logIn(user, (loginError?: unknown) => {
         if (loginError) {
-          sendError(ctx, req, res, loginError, returnTo);
+          sendError(ctx, req, res, passportLogInError(loginError) ?? loginError, returnTo);
           return;
         }
-        writePendingLogins(req, stillPending);
+        restoreLoginState(req, carried);
+        markLoginFinished(req);
         res.set('Cache-Control', 'no-store');
         res.redirect(303, returnTo);
       });

@@ -8,6 +8,9 @@ import type { RequestHandler } from 'express';
 import type { MojeIdConfig } from '../config.js';
 import type { MojeIdError } from '../errors.js';
 import { negotiateLocale, type Locale } from '../views/messages.js';
+import type { MojeIdLogger } from '../logger.js';
+
+export { consoleLogger, type MojeIdLogger } from '../logger.js';
 
 /**
  * What the routers need of Passport: the `passport` module itself or any `new Passport()`.
@@ -19,10 +22,6 @@ export interface PassportInstance {
   authenticate(strategy: string, options: object, callback: AuthenticateCallback): RequestHandler;
 }
 
-/** Log lines carry a code and a secret-free message; never tokens, claims or stack traces. */
-export interface MojeIdLogger {
-  warn(message: string, fields: Readonly<Record<string, string | number | undefined>>): void;
-}
 
 export interface MojeIdHooks {
   /** Every failed login or refused request, after it is logged and before the error page. */
@@ -48,16 +47,6 @@ export interface RouteContext {
   /** Paths under the mount point (`/auth/mojeid/login` …), as links on our pages. */
   readonly paths: Readonly<{ loginPage: string; login: string; callback: string; logout: string; stylesheet: string }>;
 }
-
-export const consoleLogger: MojeIdLogger = {
-  warn(message, fields) {
-    const detail = Object.entries(fields)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-      .join(' ');
-    console.warn(`[mojeid] ${message}${detail ? ` ${detail}` : ''}`);
-  },
-};
 
 export function pathsFor(mountPath: string): RouteContext['paths'] {
   return {

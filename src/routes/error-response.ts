@@ -8,7 +8,16 @@ import { errorPage } from '../views/pages.js';
 import { localeFor, loginUrl, type RouteContext } from './context.js';
 
 // Account-creation failures are not retried by logging in: the retry link would start a login.
-const NOT_RETRYABLE = new Set(['invalid_configuration', 'session_missing', 'unauthorized_client', 'registration_refused', 'registration_unavailable']);
+const NOT_RETRYABLE = new Set(['invalid_configuration', 'session_missing', 'passport_misconfigured', 'unauthorized_client', 'registration_refused', 'registration_unavailable']);
+
+// Failures caused by the app's own setup, whose message says what to change; worth showing to the
+// developer who is looking at the page. Their messages name settings, never request data.
+const SETUP_CODES = new Set(['state_mismatch', 'session_missing', 'passport_misconfigured']);
+
+/** The message for the error page's developer box: outside production, for setup failures only. */
+export function developerDetailFor(error: MojeIdError): string | undefined {
+  return process.env['NODE_ENV'] !== 'production' && SETUP_CODES.has(error.code) ? error.message : undefined;
+}
 
 export function toMojeIdError(error: unknown): MojeIdError {
   if (error instanceof MojeIdError) return error;
@@ -46,6 +55,7 @@ export function sendError(ctx: RouteContext, req: Request, res: Response, failur
       ...(NOT_RETRYABLE.has(error.code) ? {} : { retryUrl: loginUrl(ctx, returnTo) }),
       ...(authenticated && error.code === 'state_mismatch' ? { continueUrl: returnTo } : {}),
       ...(error instanceof MissingClaimsError ? { missingClaims: error.claims } : {}),
+      ...(developerDetailFor(error) ? { developerDetail: developerDetailFor(error) } : {}),
     }),
   );
 }

@@ -27,6 +27,7 @@ import {
   type VerifyFunctionWithRequest,
 } from '../strategy.js';
 import { ConfigurationError } from '../errors.js';
+import { letSessionStrategyReportMissingSession } from '../passport-wiring.js';
 import { MemoryRegistrationStore } from '../registration/store.js';
 import type { AccountCreationOptions } from './account-creation.js';
 import { assetsRouter } from './assets.js';
@@ -155,10 +156,11 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
   const strategy =
     givenStrategy ??
     new MojeIdStrategy(
-      strategyOptions as MojeIdStrategyOptions & { passReqToCallback: true },
+      { ...strategyOptions, logger } as MojeIdStrategyOptions & { passReqToCallback: true },
       (verify ?? defaultVerify) as VerifyFunctionWithRequest,
     );
   passport.use(strategy.name, strategy);
+  letSessionStrategyReportMissingSession(passport);
   const config = strategy.config;
   const ctx: RouteContext = {
     config,

@@ -26,6 +26,7 @@ export interface PageTexts {
   continue: string;
   alreadyLoggedIn: string;
   missingClaimsList: string;
+  developerDetail: string;
   poweredBy: string;
   registrationTitle: string;
   registrationIntro: string;
@@ -55,6 +56,7 @@ export const TEXTS: Readonly<Record<Locale, PageTexts>> = {
     continue: 'Pokračovat',
     alreadyLoggedIn: 'Už jste přihlášeni.',
     missingClaimsList: 'Chybějící údaje:',
+    developerDetail: 'Pro vývojáře (zobrazeno jen mimo produkci, NODE_ENV není production):',
     poweredBy: 'Podporuje mojeID',
     registrationTitle: 'Založení účtu mojeID',
     registrationIntro: 'Přesměrováváme vás do mojeID, kde dokončíte založení účtu s předvyplněnými údaji.',
@@ -82,6 +84,7 @@ export const TEXTS: Readonly<Record<Locale, PageTexts>> = {
     continue: 'Continue',
     alreadyLoggedIn: 'You are already logged in.',
     missingClaimsList: 'Missing data:',
+    developerDetail: 'For the developer (shown only outside production, NODE_ENV is not production):',
     poweredBy: 'Powered by mojeID',
     registrationTitle: 'Create a mojeID account',
     registrationIntro: 'We are taking you to mojeID to finish creating your account, with your data filled in.',
@@ -152,6 +155,10 @@ export const ERROR_TEXTS: Readonly<Record<MojeIdErrorCode, Readonly<Record<Local
   csrf_failed: {
     cs: 'Požadavek nepřišel z této služby nebo vypršel. Zkuste to prosím znovu.',
     en: 'The request did not come from this service, or it expired. Please try again.',
+  },
+  passport_misconfigured: {
+    cs: 'Přihlášení v této službě není správně nastavené. Kontaktujte prosím provozovatele.',
+    en: "This service's login is not set up correctly. Please contact its operator.",
   },
   login_refused: {
     cs: 'Tato služba vaše přihlášení nepřijala.',

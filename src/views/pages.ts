@@ -147,7 +147,15 @@ export function loginPage(options: LayoutOptions & LoginButtonTargets & { user?:
 }
 
 export function errorPage(
-  options: LayoutOptions & { error: MojeIdError; retryUrl?: string; homeUrl: string; continueUrl?: string; missingClaims?: readonly string[] },
+  options: LayoutOptions & {
+    error: MojeIdError;
+    retryUrl?: string;
+    homeUrl: string;
+    continueUrl?: string;
+    missingClaims?: readonly string[];
+    /** What the developer should change; the caller passes it only outside production. */
+    developerDetail?: string;
+  },
 ): string {
   const t = TEXTS[options.locale];
   const registration = options.error.code === 'registration_refused' || options.error.code === 'registration_unavailable';
@@ -155,6 +163,7 @@ export function errorPage(
 <p class="mojeid-error" data-code="${options.error.code}">${ERROR_TEXTS[options.error.code][options.locale]}</p>
 ${options.missingClaims?.length ? html`<p>${t.missingClaimsList}</p><ul>${options.missingClaims.map((c) => html`<li><code>${c}</code></li>`)}</ul>` : ''}
 ${options.continueUrl ? html`<p>${t.alreadyLoggedIn} <a href="${options.continueUrl}">${t.continue}</a></p>` : ''}
+${options.developerDetail ? html`<div class="mojeid-developer"><p>${t.developerDetail}</p><p lang="en"><code>${options.error.code}</code>: ${options.developerDetail}</p></div>` : ''}
 <p>${options.retryUrl ? html`<a class="mojeid-retry" href="${options.retryUrl}">${t.tryAgain}</a> · ` : ''}<a href="${options.homeUrl}">${t.backHome}</a></p>`;
   return layout(options, body);
 }
@@ -180,5 +189,6 @@ export const STYLESHEET = `.mojeid-page{font-family:system-ui,-apple-system,"Seg
 .mojeid-logout button{background:#eee;border:1px solid #bbb;border-radius:4px;padding:.5rem 1rem;cursor:pointer}
 .mojeid-error{background:#fff4ef;border-left:4px solid #f26f21;padding:.7rem 1rem}
 .mojeid-lang{margin-top:2rem;font-size:.85rem}
+.mojeid-developer{background:#f3f3f3;border-left:4px solid #888;padding:.2rem 1rem;margin:1rem 0;font-size:.9rem}
 .mojeid-dropped{background:#fff4ef;border-left:4px solid #f26f21;padding:.2rem 1rem;margin:1rem 0}
 `;

@@ -11,10 +11,17 @@ export interface Hop {
 
 export class TestBrowser {
   readonly #cookies = new Map<string, Map<string, string>>();
+  /** `host name` keys of cookies set with SameSite=Strict. */
+  readonly #strict = new Set<string>();
 
-  cookieHeader(url: URL): string {
+  /** The Cookie header; a cross-site navigation (a redirect from mojeID) leaves out SameSite=Strict cookies. */
+  cookieHeader(url: URL, crossSite = false): string {
     const jar = this.#cookies.get(url.host);
-    return jar ? [...jar].map(([k, v]) => `${k}=${v}`).join('; ') : '';
+    if (!jar) return '';
+    return [...jar]
+      .filter(([k]) => !(crossSite && this.#strict.has(`${url.host} ${k}`)))
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
   }
 
   cookie(origin: string, name: string): string | undefined {
@@ -28,10 +35,10 @@ export class TestBrowser {
     this.#cookies.set(host, jar);
   }
 
-  async request(url: string | URL, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Hop> {
+  async request(url: string | URL, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string>; crossSite?: boolean } = {}): Promise<Hop> {
     const target = new URL(url);
     const headers: Record<string, string> = { ...init.headers };
-    const cookie = this.cookieHeader(target);
+    const cookie = this.cookieHeader(target, init.crossSite);
     if (cookie) headers['cookie'] = cookie;
     let body: string | undefined;
     if (init.form) {
@@ -45,8 +52,11 @@ export class TestBrowser {
       if (!pair || eq < 0) continue;
       const jar = this.#cookies.get(target.host) ?? new Map<string, string>();
       const value = pair.slice(eq + 1).trim();
-      if (/expires=Thu, 01 Jan 1970/i.test(line) || value === '') jar.delete(pair.slice(0, eq).trim());
-      else jar.set(pair.slice(0, eq).trim(), value);
+      const name = pair.slice(0, eq).trim();
+      if (/expires=Thu, 01 Jan 1970/i.test(line) || value === '') jar.delete(name);
+      else jar.set(name, value);
+      if (/;\s*samesite=strict/i.test(line)) this.#strict.add(`${target.host} ${name}`);
+      else this.#strict.delete(`${target.host} ${name}`);
       this.#cookies.set(target.host, jar);
     }
     const location = response.headers.get('location') ?? undefined;

@@ -36,7 +36,8 @@ describe('the authorization request', () => {
     expect(url.searchParams.get('client_id')).toBe(provider.clientId);
     expect(url.searchParams.get('redirect_uri')).toBe(`${app.origin}/auth/mojeid/callback`);
     expect(url.searchParams.get('scope')).toBe('openid profile email');
-    expect(url.searchParams.get('state')).toMatch(/^[\w-]{40,}$/);
+    // 32 random bytes, then the second it was issued (base 36), which names an expired login.
+    expect(url.searchParams.get('state')).toMatch(/^[\w-]{43}\.[0-9a-z]+$/);
     expect(url.searchParams.get('nonce')).toMatch(/^[\w-]{40,}$/);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
