@@ -9,7 +9,8 @@
  * - `POST /registration/create`: the user submits the form. The data are checked (§6.2: "asks the
  *   user to correct any errors": the form comes back with the problems), the account is created
  *   (it can log in right away, it is listed on the login page), and `REGISTERED` is sent to the
- *   client's `assertion_uris` before the answer page (`data-step="registration-done"`) is shown.
+ *   client's `assertion_uris` before the answer page (`data-step="registration-done"`, with a link
+ *   back to the service) is shown.
  * - Then, for clients with full access, the status changes of `accountCreation.statusChanges`
  *   follow on a timer (§6.3), and `changeStatus()` sends one at once.
  *
@@ -33,9 +34,10 @@ import {
   type NotificationTransport,
   type SimulatorAccountCreationOptions,
 } from './notifications.js';
+import { RETURN_PATH } from './logout.js';
 import { TestCertificateAuthority } from './test-ca.js';
 import type { SimulatorAccount } from './types.js';
-import { PAGE_HEADERS, both, errorPage, escapeHtml, page } from './views.js';
+import { PAGE_HEADERS, backLinks, both, errorPage, escapeHtml, page } from './views.js';
 
 /** What tests and apps get of the simulator's account creation (`simulator.accountCreation`). */
 export interface SimulatorAccountCreation {
@@ -164,7 +166,12 @@ ${inputs}
   );
 }
 
-function donePage(sub: string, delivery: NotificationDelivery | undefined): string {
+/**
+ * §6.3 ends with "an information about the completion of the registration" and no way back; the
+ * simulator adds a link to the service the form came from (`realm`), through `/return/`, which
+ * goes only to that client's registered site.
+ */
+function donePage(sub: string, delivery: NotificationDelivery | undefined, service: { clientId: string; name: string }): string {
   const outcome = delivery?.outcome ?? 'none';
   const text =
     outcome === 'accept'
@@ -180,7 +187,8 @@ function donePage(sub: string, delivery: NotificationDelivery | undefined): stri
     `<h1>${both('Účet mojeID je založen', 'Your mojeID account is created')}</h1>
 <p>${both('Identifikátor', 'Identifier')}: <code id="sub">${escapeHtml(sub)}</code></p>
 <p id="notification" data-outcome="${escapeHtml(outcome)}">${text}</p>
-${delivery?.attempts.at(-1)?.reason ? `<p id="reason">${escapeHtml(delivery.attempts.at(-1)?.reason ?? '')}</p>` : ''}`,
+${delivery?.attempts.at(-1)?.reason ? `<p id="reason">${escapeHtml(delivery.attempts.at(-1)?.reason ?? '')}</p>` : ''}
+${backLinks([{ name: service.name, href: `${RETURN_PATH}?${new URLSearchParams({ client_id: service.clientId }).toString()}` }])}`,
   );
 }
 
@@ -328,7 +336,7 @@ export function createAccountCreation(setup: AccountCreationSetup): { router: Ro
     const delivery = await send(target, 'REGISTERED', { registration_nonce: nonce, sub, status: 'REGISTERED' }, 1);
     // Status changes concern an account paired with the service, i.e. one it accepted.
     if (delivery.outcome === 'accept') scheduleStatusChanges(target, 0);
-    sendPage(res, 200, donePage(sub, delivery));
+    sendPage(res, 200, donePage(sub, delivery, { clientId: realm, name: setup.clientName(realm) ?? realm }));
   });
 
   const api: SimulatorAccountCreation = {

@@ -30,6 +30,7 @@ form{margin:1rem 0}button{font:inherit;padding:.5rem 1rem;margin:.25rem 0;cursor
 .primary{background:#1b6ac9;color:#fff;border:1px solid #1b6ac9}
 fieldset{border:1px solid #ccc}label{display:block;margin:.35rem 0}code{font-size:.85rem;color:#555}
 .value{color:#333;word-break:break-all}
+.back-links{list-style:none;padding:0}
 `;
 
 /** A complete page. `title` and `body` are already-escaped HTML. */
@@ -138,11 +139,27 @@ ${who}
   );
 }
 
-export function loggedOutPage(): string {
+/** A registered service to go back to: its `client_name` and where to link (see `logout.ts`). */
+export interface ServiceLink {
+  readonly name: string;
+  readonly href: string;
+}
+
+/** "Back to <service>" links, one per service; nothing when there is none to go back to. */
+export function backLinks(services: readonly ServiceLink[]): string {
+  if (!services.length) return '';
+  const items = services
+    .map((s) => `<li><a class="back" href="${escapeHtml(s.href)}">${escapeHtml(`Zpět do služby ${s.name}`)} <span class="en" lang="en">/ ${escapeHtml(`Back to ${s.name}`)}</span></a></li>`)
+    .join('\n');
+  return `<ul class="back-links" id="back-links">\n${items}\n</ul>`;
+}
+
+export function loggedOutPage(services: readonly ServiceLink[] = []): string {
   return page(
     'logged-out',
     'Odhlášeno – mojeID / Logged out – mojeID',
-    `<h1>${both('Byli jste odhlášeni z mojeID', 'You are logged out of mojeID')}</h1>`,
+    `<h1>${both('Byli jste odhlášeni z mojeID', 'You are logged out of mojeID')}</h1>
+${backLinks(services)}`,
   );
 }
 
