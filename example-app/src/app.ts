@@ -14,8 +14,9 @@
  * `createExampleApp` builds the app without listening (tests mount it); `start.ts` listens.
  */
 import { randomBytes } from 'node:crypto';
-import type { ServerOptions } from 'node:https';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import https, { type ServerOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { Passport } from 'passport';
@@ -89,6 +90,11 @@ export interface ExampleApp {
   readonly mojeid: MojeIdConfig;
   /** The in-process simulator, when no real mojeID client is configured. */
   readonly simulator: { readonly origin: string; readonly issuer: string } | undefined;
+  /**
+   * Where the simulator sends its registration notifications (ch. 6): with the app on plain http,
+   * a separate https listener on 127.0.0.1 that asks for the simulator's client certificate.
+   */
+  readonly notificationUrl: string | undefined;
   readonly demoAccountCreated: boolean;
   /**
    * For `https.createServer` when HTTPS_CERT_FILE/HTTPS_KEY_FILE are set: the certificate, and a
@@ -106,6 +112,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
   const { config } = options;
   const db = new AppDatabase(config.databaseFile);
   let simulator: Awaited<ReturnType<typeof import('passport-mojeid-oidc/simulator').startSimulator>> | undefined;
+  let notificationServer: https.Server | undefined;
   try {
     const demoAccountCreated = options.seedDemoAccount === false ? false : await db.seedDemoAccount();
 
@@ -212,9 +219,10 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
           onNotification,
         }
       : undefined;
-    // With the simulator: over HTTPS its notifications carry a certificate from its own test CA;
-    // over plain http (development) they carry none, like mojeID's test instance (§6.2).
-    const simulatorNotify = simulator ? (config.tls ? { notifyCa: simulator.accountCreation.caCertificatePem } : { notifyInsecureTestMode: true }) : {};
+    // §6.2: notifications are verified by their client certificate, here from the simulator's test
+    // CA standing in for CZ.NIC's, so the simulator exercises the same check as production. The
+    // insecure plain-http mode is left for mojeID's test instance, where no certificate comes.
+    const simulatorNotify = simulator ? { notifyCa: simulator.accountCreation.caCertificatePem } : {};
 
     const router = mojeid({
       ...mojeIdAppDefaults(config.env),
@@ -226,9 +234,21 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
       passport,
       passReqToCallback: true,
       verify,
+      // The language chosen with the switch in this app's header, for the library's pages too.
+      localeOf: chosenLocale,
       ...(options.logger ? { logger: options.logger } : {}),
     });
     const mojeIdConfig = router.config;
+    let notificationUrl: string | undefined;
+    if (simulator && router.parts.notify) {
+      notificationUrl = `${config.baseUrl}${mojeIdConfig.mountPath}/notify`;
+      if (!config.tls) {
+        // A plain-http app cannot see a client certificate, so the notification route alone is
+        // also served over https, where the connection carries the simulator's (§6.2).
+        notificationServer = await listenForNotifications(simulator.accountCreation, mojeIdConfig.mountPath, router.parts.notify);
+        notificationUrl = `https://127.0.0.1:${(notificationServer.address() as AddressInfo).port}${mojeIdConfig.mountPath}/notify`;
+      }
+    }
     if (simulator && provider) {
       simulator.addClient({
         client_id: provider.clientId,
@@ -237,7 +257,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
         token_endpoint_auth_method: mojeIdConfig.tokenEndpointAuthMethod,
         client_name: 'Ukázková aplikace / Example app',
         // §6.2: where mojeID sends the registration notifications.
-        assertion_uris: [`${config.baseUrl}${mojeIdConfig.mountPath}/notify`],
+        ...(notificationUrl ? { assertion_uris: [notificationUrl] } : {}),
       });
     }
     const paths: MojeIdPaths = {
@@ -252,6 +272,15 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     app.disable('x-powered-by');
     // Behind a TLS-terminating proxy on the same host (X-Forwarded-Proto), secure cookies still work.
     app.set('trust proxy', 'loopback');
+    // The header's language switch (`?lang=`) is remembered in a cookie rather than the session:
+    // logging in regenerates the session, and the choice must outlive that.
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      const lang = req.query['lang'];
+      if ((lang === 'cs' || lang === 'en') && cookieLocale(req) !== lang) {
+        res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', secure: config.https, path: '/', maxAge: 365 * 24 * 3600 * 1000 });
+      }
+      next();
+    });
     app.use(
       helmet({
         contentSecurityPolicy: {
@@ -527,6 +556,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
       app,
       mojeid: mojeIdConfig,
       simulator: activeSimulator ? { origin: activeSimulator.origin, issuer: activeSimulator.issuer } : undefined,
+      notificationUrl,
       demoAccountCreated,
       httpsOptions: config.tls
         ? {
@@ -537,14 +567,49 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
         : undefined,
       async close() {
         db.close();
+        await closeServer(notificationServer);
         await activeSimulator?.close();
       },
     };
   } catch (error) {
     db.close();
+    await closeServer(notificationServer);
     await simulator?.close();
     throw error;
   }
+}
+
+/**
+ * An https listener on 127.0.0.1 (any free port) for the notification route alone: its
+ * certificate comes from the simulator's test CA, which the simulator trusts, and it asks for a
+ * client certificate from the same CA. Optional at the TLS level, so a missing or wrong one reaches
+ * the library, which refuses it with its own log line.
+ */
+async function listenForNotifications(
+  simulatorCa: { readonly caCertificatePem: string; issueServerCertificate(hosts: readonly string[]): { certPem: string; keyPem: string } },
+  mountPath: string,
+  notify: Router,
+): Promise<https.Server> {
+  const { certPem, keyPem } = simulatorCa.issueServerCertificate(['127.0.0.1']);
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(mountPath || '/', notify);
+  app.use((_req: Request, res: Response) => void res.status(404).type('text').send('not found\n'));
+  const server = https.createServer({ cert: certPem, key: keyPem, ca: simulatorCa.caCertificatePem, requestCert: true, rejectUnauthorized: false }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
+}
+
+function closeServer(server: https.Server | undefined): Promise<void> {
+  if (!server?.listening) return Promise.resolve();
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 /** For the error handler: never throws, even without a session. */
@@ -558,11 +623,23 @@ function pageContextSafe(req: Request): Pick<PageContext, 'locale' | 'csrf' | 'u
   return { locale: localeOf(req), csrf, user: typeof req.isAuthenticated === 'function' ? appUser(req) : undefined };
 }
 
-/** `?lang=cs|en`, else the browser's preference; Czech by default. */
-function localeOf(req: Request): Locale {
+const LANG_COOKIE = 'lang';
+
+function cookieLocale(req: Request): Locale | undefined {
+  const match = /(?:^|;\s*)lang=(cs|en)(?:;|$)/.exec(req.get('cookie') ?? '');
+  return match?.[1] === 'cs' || match?.[1] === 'en' ? match[1] : undefined;
+}
+
+/** What the user chose with the language switch (`?lang=`, then its cookie), if anything. */
+function chosenLocale(req: Request): Locale | undefined {
   const lang = req.query['lang'];
   if (lang === 'cs' || lang === 'en') return lang;
-  return req.acceptsLanguages('cs', 'en') === 'en' ? 'en' : 'cs';
+  return cookieLocale(req);
+}
+
+/** The user's choice, else the browser's preference; Czech by default. */
+function localeOf(req: Request): Locale {
+  return chosenLocale(req) ?? (req.acceptsLanguages('cs', 'en') === 'en' ? 'en' : 'cs');
 }
 
 function bodyText(req: Request, name: string): string {

@@ -2,14 +2,16 @@
  * The example app's configuration, from environment variables (all documented in `.env.example`).
  *
  * Two kinds of variables: the app's own (PORT, BASE_URL, SESSION_SECRET, DATABASE_FILE,
- * SIMULATOR_PORT) and the library's MOJEID_* ones, which `mojeid()` reads itself. Every problem is
+ * SIMULATOR_PORT) and the library's MOJEID_* ones, which `mojeid()` reads itself (MOJEID_BASE_URL
+ * is read here too, as BASE_URL's other name). Every problem is
  * collected and reported at once, each naming its variable, so one restart fixes them all.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigurationError, resolveConfig, type MojeIdOptions } from 'passport-mojeid-oidc';
+import { ConfigurationError, resolveConfig, type ClaimRequirement, type MojeIdOptions } from 'passport-mojeid-oidc';
+import { PROFILE_FIELDS } from './session-user.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -96,21 +98,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const tls = readTls(env, issues);
   let baseUrl = `${tls ? 'https' : 'http'}://localhost:${port}`;
-  const baseText = env['BASE_URL']?.trim();
-  if (baseText) {
+  // MOJEID_BASE_URL is the library's name for the same thing; an app configured for the library
+  // alone must not silently get http://localhost:PORT as its callback origin.
+  const base = baseUrlVariable(env, issues);
+  if (base) {
+    const { variable, text: baseText } = base;
     try {
       const url = new URL(baseText);
       if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        issues.push({ variable: 'BASE_URL', message: `expected an http(s) URL, got ${JSON.stringify(baseText)}` });
+        issues.push({ variable, message: `expected an http(s) URL, got ${JSON.stringify(baseText)}` });
       } else if (url.pathname !== '/' || url.search || url.hash) {
-        issues.push({ variable: 'BASE_URL', message: `must be an origin only, without a path, got ${JSON.stringify(baseText)}` });
+        issues.push({ variable, message: `must be an origin only, without a path, got ${JSON.stringify(baseText)}` });
       } else if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        issues.push({ variable: 'BASE_URL', message: `must use https except on localhost/127.0.0.1, got ${JSON.stringify(baseText)}` });
+        issues.push({ variable, message: `must use https except on localhost/127.0.0.1, got ${JSON.stringify(baseText)}` });
       } else {
         baseUrl = url.origin;
       }
     } catch {
-      issues.push({ variable: 'BASE_URL', message: `expected an absolute URL such as https://shop.example.cz, got ${JSON.stringify(baseText)}` });
+      issues.push({ variable, message: `expected an absolute URL such as https://shop.example.cz, got ${JSON.stringify(baseText)}` });
     }
   }
   const https = baseUrl.startsWith('https:');
@@ -180,6 +185,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
 }
 
+/** BASE_URL, else MOJEID_BASE_URL; both set to different origins is a mistake worth stopping for. */
+function baseUrlVariable(env: Env, issues: ConfigIssue[]): { variable: 'BASE_URL' | 'MOJEID_BASE_URL'; text: string } | undefined {
+  const own = env['BASE_URL']?.trim();
+  const library = env['MOJEID_BASE_URL']?.trim();
+  if (own && library && own.replace(/\/+$/, '') !== library.replace(/\/+$/, '')) {
+    issues.push({ variable: 'BASE_URL', message: `differs from MOJEID_BASE_URL (${JSON.stringify(own)} and ${JSON.stringify(library)}); set one of them` });
+  }
+  if (own) return { variable: 'BASE_URL', text: own };
+  if (library) return { variable: 'MOJEID_BASE_URL', text: library };
+  return undefined;
+}
+
 /** HTTPS_CERT_FILE and HTTPS_KEY_FILE, both or neither, read now so a wrong path stops the start. */
 function readTls(env: Env, issues: ConfigIssue[]): AppConfig['tls'] {
   const certFile = env['HTTPS_CERT_FILE']?.trim();
@@ -207,17 +224,24 @@ function readTls(env: Env, issues: ConfigIssue[]): AppConfig['tls'] {
 /**
  * What this app asks mojeID for, unless MOJEID_SCOPE / MOJEID_CLAIMS say otherwise (options given
  * to `mojeid()` win over variables, so the defaults are only passed when the variable is unset).
- * Appendix 7 point 4: only the e-mail is essential, because a local account needs one; the rest is
- * optional and is used to fill in (or update) the local account and to show on the profile page.
+ * Appendix 7 point 4: nothing the app does not use (4c); only the e-mail is essential, because a
+ * local account needs one (4a); the rest is optional (4b) and fills in or updates the local account.
  */
 export function mojeIdAppDefaults(env: Env): Pick<MojeIdOptions, 'scope' | 'claims'> {
   return {
-    ...(env['MOJEID_SCOPE']?.trim() ? {} : { scope: 'openid profile email phone address' }),
-    ...(env['MOJEID_CLAIMS']?.trim()
-      ? {}
-      : { claims: { email: 'essential', given_name: 'optional', family_name: 'optional', phone_number: 'optional' } as const }),
+    // Scopes would each bring a group of claims this app never reads (`profile` alone is eleven).
+    ...(env['MOJEID_SCOPE']?.trim() ? {} : { scope: 'openid' }),
+    ...(env['MOJEID_CLAIMS']?.trim() ? {} : { claims: APP_CLAIMS }),
   };
 }
+
+/**
+ * Exactly the claims behind the local account's fields (`PROFILE_FIELDS`): what a new account is
+ * created from, what a repeated login offers to update, and what the profile shows.
+ */
+export const APP_CLAIMS: Readonly<Record<string, ClaimRequirement>> = Object.freeze(
+  Object.fromEntries(PROFILE_FIELDS.map(({ claim }) => [claim, claim === 'email' ? 'essential' : 'optional'] as const)),
+);
 
 /** The message `start.ts` prints for a configuration error: one line per variable, no stack. */
 export function describeConfigError(error: unknown): string | undefined {

@@ -27,6 +27,10 @@ async function main(): Promise<void> {
   if (example.simulator) {
     console.log(`mojeID: the local simulator at ${example.simulator.origin} (no MOJEID_CLIENT_ID set).`);
     console.log('        Test accounts to choose there: partial, nia-high, business.');
+    if (example.notificationUrl) {
+      console.log(`        Its registration notifications (ch. 6) come to ${example.notificationUrl}`);
+      console.log("        over mutual TLS, with a client certificate from the simulator's own test CA (§6.2).");
+    }
   } else {
     console.log(`mojeID: ${example.mojeid.issuer} as client ${example.mojeid.clientId}; redirect URI ${example.mojeid.redirectUri}`);
   }

@@ -4,7 +4,7 @@
  */
 import { loginButton, logoutForm, type Locale } from 'passport-mojeid-oidc';
 import type { LocalUser, MojeIdLink, MojeIdStatus } from './db.js';
-import { html, trusted, type Html } from './html.js';
+import { Html, html, trusted } from './html.js';
 import { claimText, type AccountUser, type FieldDifference, type MojeIdSnapshot, type Notice, type PendingUser } from './session-user.js';
 
 /** The mojeID router's paths (they follow MOJEID_MOUNT_PATH). */
@@ -47,6 +47,22 @@ const NOTICES: Readonly<Record<Notice, { text: string; kind: 'ok' | 'warn' }>> =
   },
 };
 
+/**
+ * Times in the reader's language. The server cannot know the reader's time zone (the pages run no
+ * scripts), so they are shown in Czech time, which is where this app's users are, with the zone named.
+ */
+const DATE_FORMATS: Readonly<Record<Locale, Intl.DateTimeFormat>> = {
+  cs: new Intl.DateTimeFormat('cs-CZ', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Prague', timeZoneName: 'short' }),
+  en: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Prague', timeZoneName: 'short' }),
+};
+
+/** A stored ISO time (or epoch seconds) as `<time>`, the exact value kept for machines. */
+function when(ctx: PageContext, value: string | number): Html {
+  const date = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
+  if (Number.isNaN(date.getTime())) return html`${String(value)}`;
+  return html`<time datetime="${date.toISOString()}">${DATE_FORMATS[ctx.locale].format(date)}</time>`;
+}
+
 function csrfField(ctx: PageContext): Html {
   return html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
 }
@@ -64,6 +80,16 @@ function mojeIdLoginButton(ctx: PageContext, returnTo: string): Html {
       createAccountUrl: ctx.createAccountUrl,
     }),
   );
+}
+
+/**
+ * The other language, for this page and (remembered in a cookie) for the next ones, the library's
+ * pages included. A relative `?lang=` keeps the page the user is on.
+ */
+function languageSwitch(ctx: PageContext): Html {
+  return ctx.locale === 'cs'
+    ? html`<a class="lang" href="?lang=en" hreflang="en" lang="en">English</a>`
+    : html`<a class="lang" href="?lang=cs" hreflang="cs" lang="cs">Česky</a>`;
 }
 
 export function layout(ctx: PageContext, title: string, body: Html): string {
@@ -87,7 +113,7 @@ export function layout(ctx: PageContext, title: string, body: Html): string {
 <link rel="stylesheet" href="/static/app.css">
 </head>
 <body>
-<header class="bar"><a class="brand" href="/">Ukázková aplikace <small>Example app</small></a><nav>${nav}</nav></header>
+<header class="bar"><a class="brand" href="/">Ukázková aplikace <small>Example app</small></a><nav>${nav} ${languageSwitch(ctx)}</nav></header>
 <main>
 ${notice ? html`<p class="notice ${notice.kind}" role="status">${notice.text}</p>` : ''}
 ${body}
@@ -134,6 +160,7 @@ ${ctx.showDemoHint ? html`<p class="hint">Ukázkový účet / Demo account: <cod
 
 function claimValue(value: unknown): Html | string {
   if (value === undefined || value === null) return '';
+  if (value instanceof Html) return value;
   const formatted = (value as { formatted?: unknown }).formatted;
   if (typeof value === 'object' && typeof formatted === 'string') {
     // An address (normalised to an object by the library): its printable form, line by line.
@@ -143,12 +170,12 @@ function claimValue(value: unknown): Html | string {
   return String(value);
 }
 
-function snapshotTable(snapshot: MojeIdSnapshot): Html {
+function snapshotTable(ctx: PageContext, snapshot: MojeIdSnapshot): Html {
   const rows: Array<[string, unknown]> = [
     ['acr', snapshot.acr ?? '(none)'],
     ['Úroveň ověření / Assurance level', snapshot.assuranceLevel ?? '(none)'],
     ['amr', snapshot.amr?.join(' ')],
-    ['auth_time', snapshot.authTime !== undefined ? new Date(snapshot.authTime * 1000).toISOString() : undefined],
+    ['auth_time', snapshot.authTime !== undefined ? when(ctx, snapshot.authTime) : undefined],
     ['iss', snapshot.issuer],
   ];
   return html`<table class="data" id="mojeid-claims">
@@ -159,7 +186,7 @@ ${rows.filter(([, v]) => v !== undefined).map(([name, value]) => html`<tr class=
 </table>`;
 }
 
-function accountTable(account: LocalUser): Html {
+function accountTable(ctx: PageContext, account: LocalUser): Html {
   return html`<table class="data" id="local-account">
 <tbody>
 <tr><th>E-mail</th><td>${account.email}</td></tr>
@@ -167,7 +194,7 @@ function accountTable(account: LocalUser): Html {
 <tr><th>Příjmení / Family name</th><td>${account.family_name ?? ''}</td></tr>
 <tr><th>Telefon / Phone</th><td>${account.phone ?? ''}</td></tr>
 <tr><th>Heslo / Password</th><td>${account.password_hash ? 'nastaveno / set' : 'nenastaveno (jen mojeID) / not set (mojeID only)'}</td></tr>
-<tr><th>Založen / Created</th><td>${account.created_at}</td></tr>
+<tr><th>Založen / Created</th><td>${when(ctx, account.created_at)}</td></tr>
 </tbody>
 </table>`;
 }
@@ -187,8 +214,8 @@ Nemáte mojeID? / No mojeID yet? <button type="submit" class="link">Založit ú�
 
 function linkSection(ctx: PageContext, user: AccountUser, link: MojeIdLink | undefined, status: MojeIdStatus | undefined): Html {
   if (link) {
-    return html`<p>Propojeno s mojeID / Linked with mojeID: <code id="mojeid-sub">${link.sub}</code><br><small>od / since ${link.linked_at}</small></p>
-${status ? html`<p>Stav účtu mojeID / mojeID account status: <code id="mojeid-status">${status.status}</code> <small>(${status.updated_at})</small></p>` : ''}
+    return html`<p>Propojeno s mojeID / Linked with mojeID: <code id="mojeid-sub">${link.sub}</code><br><small>od / since ${when(ctx, link.linked_at)}</small></p>
+${status ? html`<p>Stav účtu mojeID / mojeID account status: <code id="mojeid-status">${status.status}</code> <small>(${when(ctx, status.updated_at)})</small></p>` : ''}
 <form method="post" action="/account/mojeid/unlink" class="stack">
 ${csrfField(ctx)}
 ${user.account.password_hash
@@ -211,7 +238,7 @@ export function profilePage(ctx: PageContext, user: AccountUser, status?: MojeId
 <p>Přihlášeni / Logged in: ${user.method === 'mojeid' ? 'přes mojeID / with mojeID' : 'heslem / with password'}</p>
 <section class="card">
 <h2>Místní účet / Local account</h2>
-${accountTable(user.account)}
+${accountTable(ctx, user.account)}
 </section>
 <section class="card">
 <h2>mojeID</h2>
@@ -220,7 +247,7 @@ ${linkSection(ctx, user, user.link, status)}
 <section class="card">
 <h2>Údaje z mojeID / Data received from mojeID</h2>
 ${user.mojeid
-  ? html`<p class="hint">Při tomto přihlášení (${user.mojeid.receivedAt}). / At this login.</p>${snapshotTable(user.mojeid)}`
+  ? html`<p class="hint">Při tomto přihlášení (${when(ctx, user.mojeid.receivedAt)}). / At this login.</p>${snapshotTable(ctx, user.mojeid)}`
   : html`<p class="hint">Přihlaste se přes mojeID a uvidíte, jaké údaje mojeID předalo. / Log in with mojeID to see the data it hands over.</p>`}
 </section>`;
   return layout(ctx, 'Profil / Profile', body);
@@ -298,6 +325,7 @@ export const APP_STYLESHEET = `*{box-sizing:border-box}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1b;background:#f6f6f4;line-height:1.5}
 .bar{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap;background:#fff;border-bottom:1px solid #ddd;padding:.6rem 1.2rem}
 .bar nav{display:flex;align-items:center;gap:.8rem}
+.bar .lang{font-size:.9rem}
 .bar form{margin:0}
 .bar .mojeid-logout button{color:#1d1d1b;padding:.35rem .8rem}
 .brand{font-weight:700;color:#1d1d1b;text-decoration:none}

@@ -1,8 +1,9 @@
 /**
  * The example app's "Create mojeID account" (Appendix 7 point 7b, ch. 6) against its in-process
  * simulator: prefilled from the local account, linked when mojeID's notification arrives, the
- * status changes shown on the profile; over plain HTTP (the test instance's way, §6.2) and over
- * HTTPS with the simulator's client certificate (HTTPS_CERT_FILE / HTTPS_KEY_FILE).
+ * status changes shown on the profile. The notifications always carry the simulator's client
+ * certificate (§6.2): with the app on plain HTTP they go to a separate https listener for the
+ * notification route; with HTTPS_CERT_FILE / HTTPS_KEY_FILE to the app's own server.
  */
 import fs from 'node:fs';
 import https from 'node:https';
@@ -76,6 +77,12 @@ describe('the example app creates a mojeID account for a local account', () => {
       phone_default_number: '+420.111222333',
     });
     expect(done.body).toContain('data-outcome="accept"');
+    // §6.3 ends on mojeID's page; the simulator links back to the service the form came from.
+    const back = /<a class="back" href="([^"]+)">Zpět do služby Ukázková aplikace \/ Example app/.exec(done.body)?.[1];
+    expect(back).toBe('/return/?client_id=example-app');
+    const returned = await client.get(new URL(decode(back as string), app.example.simulator?.origin).href);
+    expect(returned.status).toBe(303);
+    expect(returned.location).toBe(app.url('/'));
 
     const profile = await waitForStatus(app, client, 'VALIDATED');
     expect(profile).toContain(`<code id="mojeid-sub">${sub}</code>`);
@@ -89,6 +96,37 @@ describe('the example app creates a mojeID account for a local account', () => {
     const me = JSON.parse((await fresh.get(app.url('/me'), { accept: 'application/json' })).body) as { user: { email: string }; mojeid: { sub: string } };
     expect(me.user.email).toBe('demo@example.cz');
     expect(me.mojeid.sub).toBe(sub);
+  });
+
+  it('takes the simulator’s notifications over mutual TLS with its test CA, not the insecure plain-HTTP mode', async () => {
+    app = await startExample();
+    const notificationUrl = app.example.notificationUrl ?? '';
+    expect(notificationUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/auth\/mojeid\/notify$/);
+    expect(app.example.mojeid.notifyInsecureTestMode).toBe(false);
+    expect(app.logLines.join('\n')).not.toMatch(/INSECURE_TEST_MODE/);
+
+    const client = new Client();
+    await passwordLogin(app, client);
+    const { done } = await createFromProfile(app, client);
+    expect(done.body).toContain('data-outcome="accept"');
+
+    // The same notification without the simulator's certificate is refused, over https and over
+    // the app's own plain http: nothing but a verified certificate is believed (§6.2).
+    const notification = new URLSearchParams({ sub: '248289761099', status: 'VALIDATED' }).toString();
+    const ca = app.example.mojeid.notifyCa.map((c) => c.toString());
+    const withoutCertificate = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = https.request(notificationUrl, { method: 'POST', ca, agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      request.on('error', reject);
+      request.end(notification);
+    });
+    expect(withoutCertificate).toEqual({ status: 403, body: expect.stringMatching(/^mode:reject\n/) });
+    const plain = await fetch(app.url('/auth/mojeid/notify'), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: notification });
+    expect(plain.status).toBe(403);
   });
 
   it('offers nothing to a visitor who is not logged in', async () => {

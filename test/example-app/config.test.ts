@@ -42,6 +42,16 @@ describe('example app configuration', () => {
     expect(issuesOf({ BASE_URL: 'http://shop.example.cz' })[0]?.message).toContain('https');
   });
 
+  it('takes its origin from MOJEID_BASE_URL, the library’s name for it, when BASE_URL is unset', () => {
+    const real = { MOJEID_ENV: 'test', MOJEID_CLIENT_ID: 'client', MOJEID_CLIENT_SECRET: 'secret' };
+    expect(loadConfig({ ...real, MOJEID_BASE_URL: 'https://shop.example.cz' })).toMatchObject({ baseUrl: 'https://shop.example.cz', https: true });
+    expect(loadConfig({ MOJEID_BASE_URL: 'http://127.0.0.1:8080/' }).baseUrl).toBe('http://127.0.0.1:8080');
+    expect(loadConfig({ BASE_URL: 'https://shop.example.cz', MOJEID_BASE_URL: 'https://shop.example.cz/' }).baseUrl).toBe('https://shop.example.cz');
+    // Each problem names the variable it came from.
+    expect(issuesOf({ MOJEID_BASE_URL: 'http://shop.example.cz' })).toEqual([{ variable: 'MOJEID_BASE_URL', message: expect.stringContaining('https') }]);
+    expect(issuesOf({ BASE_URL: 'https://a.example.cz', MOJEID_BASE_URL: 'https://b.example.cz' })).toEqual([{ variable: 'BASE_URL', message: expect.stringContaining('differs from MOJEID_BASE_URL') }]);
+  });
+
   it('in production requires SESSION_SECRET and a real mojeID client', () => {
     const issues = issuesOf({ NODE_ENV: 'production' }).map((i) => i.variable);
     expect(issues).toEqual(expect.arrayContaining(['SESSION_SECRET', 'MOJEID_CLIENT_ID']));

@@ -120,7 +120,7 @@ describe('example app', () => {
     expect(profile.status).toBe(200);
     expect(profile.body).toContain(`<code id="mojeid-sub">${PARTIAL_SUB}</code>`);
     expect(profile.body).toContain('Účet byl založen'); // the one-time notice
-    expect(profile.body).toContain('<code>email_verified</code>');
+    expect(profile.body).toContain('<code>phone_number</code>'); // the data mojeID handed over
     expect((await client.get(app.url('/profile'))).body).not.toContain('Účet byl založen');
 
     // A repeated login with the same data goes straight on, no questions.
@@ -289,6 +289,15 @@ describe('example app', () => {
     expect(out.status).toBe(200);
     expect(out.body).toContain(`href="${app.example.simulator?.origin}/logout/"`);
     expect(await me(app, client)).toEqual({ status: 401, body: { error: 'login_required' } });
+  });
+
+  it('runs at the origin given as MOJEID_BASE_URL alone: mojeID returns there and the login completes', async () => {
+    const app = await startExample({}, undefined, { baseUrlVariable: 'MOJEID_BASE_URL' });
+    running.push(app);
+    expect(app.example.mojeid.redirectUri).toBe(app.url('/auth/mojeid/callback'));
+    const back = await loginWithMojeId(app, new Client(), { account: 'partial' });
+    expect(back.status).toBe(303);
+    expect(back.location).toBe(app.url('/profile'));
   });
 
   it('refuses the example’s own forms without the CSRF token', async () => {

@@ -70,8 +70,15 @@ export interface RunningExample {
 
 export const TEST_SESSION_SECRET = 'test-session-secret-0123456789-abcdefghijkl';
 
-/** Starts the example app; `databaseFile` reuses a database (a restart). */
-export async function startExample(env: Record<string, string> = {}, databaseFile?: string): Promise<RunningExample> {
+/**
+ * Starts the example app; `databaseFile` reuses a database (a restart). Its origin is given as
+ * BASE_URL, or as the library's MOJEID_BASE_URL with `baseUrlVariable`.
+ */
+export async function startExample(
+  env: Record<string, string> = {},
+  databaseFile?: string,
+  options: { baseUrlVariable?: 'BASE_URL' | 'MOJEID_BASE_URL' } = {},
+): Promise<RunningExample> {
   const dir = databaseFile ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), 'example-app-'));
   const file = databaseFile ?? path.join(dir as string, 'data', 'app.sqlite');
   const server = http.createServer();
@@ -85,7 +92,7 @@ export async function startExample(env: Record<string, string> = {}, databaseFil
   let example: ExampleApp;
   const logLines: string[] = [];
   try {
-    const config = loadConfig({ PORT: '0', BASE_URL: origin, DATABASE_FILE: file, SIMULATOR_PORT: '0', SESSION_SECRET: TEST_SESSION_SECRET, ...env });
+    const config = loadConfig({ PORT: '0', [options.baseUrlVariable ?? 'BASE_URL']: origin, DATABASE_FILE: file, SIMULATOR_PORT: '0', SESSION_SECRET: TEST_SESSION_SECRET, ...env });
     example = await createExampleApp({ config, logger: { warn: (message) => void logLines.push(message) } });
   } catch (error) {
     server.close();
