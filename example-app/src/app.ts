@@ -25,6 +25,7 @@ import {
   csrfToken,
   isMojeIdError,
   mojeid,
+  safeReturnTo,
   type AccountCreationOptions,
   type Locale,
   type MojeIdConfig,
@@ -372,12 +373,12 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
 
     app.get('/login', (req, res) => {
       if (accountUser(req)) return res.redirect(303, '/profile');
-      send(res, loginPage(pageContext(req), { returnTo: safePath(req.query['returnTo'], '/profile') }));
+      send(res, loginPage(pageContext(req), { returnTo: returnToOf(req.query['returnTo']) }));
     });
 
     app.post('/login', form, csrf, async (req, res) => {
       const email = bodyText(req, 'email');
-      const returnTo = safePath(bodyText(req, 'returnTo'), '/profile');
+      const returnTo = returnToOf(bodyText(req, 'returnTo'));
       const user = email ? db.findUserByEmail(email) : undefined;
       if (!(await verifyPassword(bodyText(req, 'password'), user?.password_hash))) {
         return send(res, loginPage(pageContext(req), { returnTo, email, failed: true }), 401);
@@ -647,8 +648,7 @@ function bodyText(req: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** A same-origin path (`/x`, not `//x`, `/\x` or a URL), else the fallback. */
-function safePath(value: unknown, fallback: string): string {
-  // eslint-disable-next-line no-control-regex
-  return typeof value === 'string' && /^\/(?![/\\])/.test(value) && !/[\u0000-\u001f\u007f\\]/.test(value) && value.length < 1024 ? value : fallback;
+/** Where to go after logging in: the profile unless a `returnTo` came, and then only a same-origin path. */
+function returnToOf(value: unknown): string {
+  return value === undefined || value === '' ? '/profile' : safeReturnTo(value);
 }

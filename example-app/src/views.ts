@@ -1,10 +1,9 @@
 /**
- * The example's pages: server-rendered, escaped by construction (`html`), no scripts, every form a
- * plain POST carrying the CSRF token. Czech first, English alongside.
+ * The example's pages: server-rendered, escaped by construction (the library's `html`), no
+ * scripts, every form a plain POST carrying the CSRF token. Czech first, English alongside.
  */
-import { loginButton, logoutForm, type Locale } from 'passport-mojeid-oidc';
+import { html, loginButton, logoutForm, SafeHtml, trustedHtml, type Locale } from 'passport-mojeid-oidc';
 import type { LocalUser, MojeIdLink, MojeIdStatus } from './db.js';
-import { Html, html, trusted } from './html.js';
 import { claimText, type AccountUser, type FieldDifference, type MojeIdSnapshot, type Notice, type PendingUser } from './session-user.js';
 
 /** The mojeID router's paths (they follow MOJEID_MOUNT_PATH). */
@@ -57,23 +56,23 @@ const DATE_FORMATS: Readonly<Record<Locale, Intl.DateTimeFormat>> = {
 };
 
 /** A stored ISO time (or epoch seconds) as `<time>`, the exact value kept for machines. */
-function when(ctx: PageContext, value: string | number): Html {
+function when(ctx: PageContext, value: string | number): SafeHtml {
   const date = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
   if (Number.isNaN(date.getTime())) return html`${String(value)}`;
   return html`<time datetime="${date.toISOString()}">${DATE_FORMATS[ctx.locale].format(date)}</time>`;
 }
 
-function csrfField(ctx: PageContext): Html {
+function csrfField(ctx: PageContext): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
 }
 
-function poweredByMojeId(ctx: PageContext): Html {
+function poweredByMojeId(ctx: PageContext): SafeHtml {
   // Appendix 7 point 3: a "Powered by mojeID" mark on the main page, linking to where mojeID is used.
   return html`<p class="powered-by"><a href="${ctx.paths.loginPage}"><span class="mojeid-mark">mojeID</span> Podporuje mojeID / Powered by mojeID</a></p>`;
 }
 
-function mojeIdLoginButton(ctx: PageContext, returnTo: string): Html {
-  return trusted(
+function mojeIdLoginButton(ctx: PageContext, returnTo: string): SafeHtml {
+  return trustedHtml(
     loginButton({
       locale: ctx.locale,
       loginUrl: returnTo === '/' ? ctx.paths.login : `${ctx.paths.login}?returnTo=${encodeURIComponent(returnTo)}`,
@@ -86,17 +85,17 @@ function mojeIdLoginButton(ctx: PageContext, returnTo: string): Html {
  * The other language, for this page and (remembered in a cookie) for the next ones, the library's
  * pages included. A relative `?lang=` keeps the page the user is on.
  */
-function languageSwitch(ctx: PageContext): Html {
+function languageSwitch(ctx: PageContext): SafeHtml {
   return ctx.locale === 'cs'
     ? html`<a class="lang" href="?lang=en" hreflang="en" lang="en">English</a>`
     : html`<a class="lang" href="?lang=cs" hreflang="cs" lang="cs">Česky</a>`;
 }
 
-export function layout(ctx: PageContext, title: string, body: Html): string {
+export function layout(ctx: PageContext, title: string, body: SafeHtml): string {
   const user = ctx.user;
   const nav =
     user?.kind === 'account'
-      ? html`<a href="/profile">Profil / Profile</a> <span class="who">${user.displayName}</span> ${trusted(
+      ? html`<a href="/profile">Profil / Profile</a> <span class="who">${user.displayName}</span> ${trustedHtml(
           logoutForm({ locale: ctx.locale, logoutUrl: ctx.paths.logout, csrfToken: ctx.csrf }),
         )}`
       : user?.kind === 'mojeid-pending'
@@ -158,9 +157,9 @@ ${ctx.showDemoHint ? html`<p class="hint">Ukázkový účet / Demo account: <cod
   return layout(ctx, 'Přihlášení / Log in', body);
 }
 
-function claimValue(value: unknown): Html | string {
+function claimValue(value: unknown): SafeHtml | string {
   if (value === undefined || value === null) return '';
-  if (value instanceof Html) return value;
+  if (value instanceof SafeHtml) return value;
   const formatted = (value as { formatted?: unknown }).formatted;
   if (typeof value === 'object' && typeof formatted === 'string') {
     // An address (normalised to an object by the library): its printable form, line by line.
@@ -170,7 +169,7 @@ function claimValue(value: unknown): Html | string {
   return String(value);
 }
 
-function snapshotTable(ctx: PageContext, snapshot: MojeIdSnapshot): Html {
+function snapshotTable(ctx: PageContext, snapshot: MojeIdSnapshot): SafeHtml {
   const rows: Array<[string, unknown]> = [
     ['acr', snapshot.acr ?? '(none)'],
     ['Úroveň ověření / Assurance level', snapshot.assuranceLevel ?? '(none)'],
@@ -186,7 +185,7 @@ ${rows.filter(([, v]) => v !== undefined).map(([name, value]) => html`<tr class=
 </table>`;
 }
 
-function accountTable(ctx: PageContext, account: LocalUser): Html {
+function accountTable(ctx: PageContext, account: LocalUser): SafeHtml {
   return html`<table class="data" id="local-account">
 <tbody>
 <tr><th>E-mail</th><td>${account.email}</td></tr>
@@ -199,7 +198,7 @@ function accountTable(ctx: PageContext, account: LocalUser): Html {
 </table>`;
 }
 
-function createAccountOffer(ctx: PageContext): Html {
+function createAccountOffer(ctx: PageContext): SafeHtml {
   // Appendix 7 point 7b: not linked, so probably no mojeID account: offer one, prefilled from the
   // local account. The library's register route takes the data from the server side.
   if (!ctx.accountCreation) {
@@ -212,7 +211,7 @@ Nemáte mojeID? / No mojeID yet? <button type="submit" class="link">Založit ú�
 </form>`;
 }
 
-function linkSection(ctx: PageContext, user: AccountUser, link: MojeIdLink | undefined, status: MojeIdStatus | undefined): Html {
+function linkSection(ctx: PageContext, user: AccountUser, link: MojeIdLink | undefined, status: MojeIdStatus | undefined): SafeHtml {
   if (link) {
     return html`<p>Propojeno s mojeID / Linked with mojeID: <code id="mojeid-sub">${link.sub}</code><br><small>od / since ${when(ctx, link.linked_at)}</small></p>
 ${status ? html`<p>Stav účtu mojeID / mojeID account status: <code id="mojeid-status">${status.status}</code> <small>(${when(ctx, status.updated_at)})</small></p>` : ''}
