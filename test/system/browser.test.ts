@@ -88,7 +88,7 @@ describe('example app in Chromium', () => {
     const profileText = await page.locator('main').innerText();
     expect(profileText).toContain('petra.svobodova@example.cz');
     expect(profileText).toMatch(/Linked with mojeID: \d+/);
-    await expect(page.locator('#mojeid-claims').innerText()).resolves.toContain('email_verified');
+    await expect(page.locator('#mojeid-claims').innerText()).resolves.toContain('phone_number');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'profile.png'), fullPage: true });
 
     // Logout (POST with the CSRF token), then the offer to log out of mojeID too (ch. 7).
