@@ -92,13 +92,16 @@ const BRNO_WORK: PostalAddress = { street: 'Botanická 554/68a', city: 'Brno', p
 
 /**
  * The three accounts of §8.1, one per verification type the `status` of ch. 6 distinguishes:
- * partially identified (CONDITIONALLY_IDENTIFIED), NIA-paired and validated (VALIDATED).
+ * partially identified (CONDITIONALLY_IDENTIFIED), NIA-paired and validated (VALIDATED). Their
+ * login methods (§4.3.1) cover the three strengths: password only (`partial`), password and
+ * one-time password (`business`), password and security key (`nia-high`).
  */
-export const TEST_ACCOUNTS: readonly SimulatorAccount[] = Object.freeze([
+export const TEST_ACCOUNTS: readonly SimulatorAccount[] = Object.freeze(([
   {
     id: 'partial',
     label: 'Petra Svobodová',
     description: 'Částečně identifikovaný účet (ověřený e-mail a telefon) / Partially identified account (verified e-mail and phone), §8.1',
+    loginMethods: ['password'],
     claims: {
       sub: '248289761001',
       openid2_id: 'https://petra-svobodova.mojeid.cz/#Qm8rT2kLpA',
@@ -147,6 +150,8 @@ export const TEST_ACCOUNTS: readonly SimulatorAccount[] = Object.freeze([
     label: 'Jan Novák',
     description: 'Účet propojený s NIA, úroveň vysoká / NIA-paired personal account, eIDAS level high, §5.1.12',
     acr: EIDAS_HIGH,
+    // Test profiles at LoA high need a security key (field notes, test instance).
+    loginMethods: ['password', 'security-key'],
     claims: {
       sub: '248289761002',
       openid2_id: 'https://jan-novak.mojeid.cz/#Xy3k9QpL2a',
@@ -207,6 +212,7 @@ export const TEST_ACCOUNTS: readonly SimulatorAccount[] = Object.freeze([
     id: 'business',
     label: 'Marie Horáková (Pekárna U Horáků s.r.o.)',
     description: 'Validovaný účet podnikatele / Validated business account, §8.1',
+    loginMethods: ['password', 'otp'],
     claims: {
       sub: '248289761003',
       openid2_id: 'https://pekarna-u-horaku.mojeid.cz/#Bz7wN4sRtE',
@@ -253,7 +259,7 @@ export const TEST_ACCOUNTS: readonly SimulatorAccount[] = Object.freeze([
       mojeid_im_skype: 'pekarna.u.horaku.example',
     },
   },
-].map((account) => Object.freeze(account)));
+] satisfies SimulatorAccount[]).map((account): SimulatorAccount => Object.freeze({ ...account, loginMethods: Object.freeze([...account.loginMethods]) })));
 
 const SUB_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 

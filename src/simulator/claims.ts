@@ -6,7 +6,7 @@
  * @module
  */
 import { CLAIM_CATALOGUE, type ClaimDefinition } from '../claims/catalogue.js';
-import type { SimulatorAccount } from './types.js';
+import type { SimulatorAccount, SimulatorMode } from './types.js';
 
 const CATALOGUE: readonly ClaimDefinition[] = CLAIM_CATALOGUE;
 
@@ -26,10 +26,11 @@ const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'p
 /**
  * oidc-provider's `claims` configuration: each scope with the claims it releases, and every
  * `mojeid_*` claim on its own (`null`), requestable only through the `claims` parameter (§5.1.6).
- * `acr`, `auth_time`, `sid` and `iss` are oidc-provider's defaults and stay.
+ * `acr`, `auth_time`, `sid` and `iss` are oidc-provider's defaults and stay. `amr` rides with
+ * `openid`, so every ID token says how the account logged in (RFC 8176; see `acr.ts`).
  */
 export function providerClaimsConfiguration(): Record<string, string[] | null> {
-  const config: Record<string, string[] | null> = { openid: ['sub'], acr: null, auth_time: null, sid: null, iss: null };
+  const config: Record<string, string[] | null> = { openid: ['sub', 'amr'], acr: null, auth_time: null, sid: null, iss: null };
   for (const definition of CATALOGUE) {
     if (definition.scope) {
       const members = config[definition.scope] ?? [];
@@ -42,9 +43,15 @@ export function providerClaimsConfiguration(): Record<string, string[] | null> {
   return config;
 }
 
-/** `claims_supported` for discovery: `sub` and every catalogued claim, in Appendix 1 order. */
-export function claimsSupported(): string[] {
-  return ['sub', ...CATALOGUE.map((d) => d.name)];
+/**
+ * `claims_supported` for discovery, in catalogue order. Production: `sub` and the names its
+ * discovery document lists, which are Appendix 1's except `mojeid_url_twitter`, spelled
+ * `mojeid_url_twiter` there, plus the catalogue's undocumented claims (field notes). Manual: `sub`
+ * and Appendix 1 (§9.1) alone.
+ */
+export function claimsSupported(mode: SimulatorMode): string[] {
+  const names = CATALOGUE.filter((d) => (mode === 'manual' ? d.documented : d.name !== 'mojeid_url_twitter')).map((d) => d.name);
+  return ['sub', ...names];
 }
 
 /**
@@ -60,6 +67,17 @@ export function releasableClaims(account: SimulatorAccount, sub: string, fullAcc
     out[name] = value;
   }
   out['sub'] = sub;
+  return out;
+}
+
+/**
+ * Production mode: the claims the user withheld at the consent page, present as `null`, as mojeID
+ * returns data the user did not release "without a value" (login-response-processing). The
+ * claims are granted so oidc-provider lets them through; only their values are dropped.
+ */
+export function withWithheldAsNull(claims: Record<string, unknown>, withheld: readonly string[]): Record<string, unknown> {
+  const out = { ...claims };
+  for (const name of withheld) if (!UNSAFE_KEYS.has(name) && name !== 'sub') out[name] = null;
   return out;
 }
 

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { TEST_ACCOUNTS } from './accounts.js';
-import type { SimulatorAccount, SimulatorClient } from './types.js';
+import type { SimulatorAccount, SimulatorClient, SimulatorMode } from './types.js';
 
 /** The English half of an account's bilingual description (`"Czech / English, §x"`). */
 function englishDescription(account: SimulatorAccount): string {
@@ -34,6 +34,9 @@ Options:
   --auth-method <m>      client_secret_basic (default, as mojeID) or client_secret_post
   --client-name <name>   Name shown on the consent page
   --partial-access       Do not give the client full access (Appendix 1 "Only for full access" claims)
+  --mode <m>             production (default): discovery, acr values and withheld claims (null) as
+                         production mojeID; manual: as the manual 3.1.4 (§5.1.12 acr spelling,
+                         withheld claims left out)
   -h, --help             Show this help
 
 On start it prints the MOJEID_* variables for your app (MOJEID_ISSUER is
@@ -57,6 +60,8 @@ export interface StartupInfo {
   logoutUrl: string;
   /** The account-creation notification CA (ch. 6). */
   caFile: string;
+  /** Named only when not the default, so the usual output stays as the docs show it. */
+  mode?: SimulatorMode;
 }
 
 /**
@@ -64,7 +69,9 @@ export interface StartupInfo {
  * environment, then what it serves. Pure, so the docs can show exactly this (docs/testing-with-the-simulator.md).
  */
 export function startupText(info: StartupInfo, clients: readonly SimulatorClient[], accounts: readonly SimulatorAccount[] = TEST_ACCOUNTS): string {
-  const lines = [`mojeID simulator running at ${info.origin}`, '', 'Variables for your app:', `  MOJEID_ISSUER=${info.issuer}`];
+  const lines = [`mojeID simulator running at ${info.origin}`];
+  if (info.mode === 'manual') lines.push("Mode: manual (the manual 3.1.4's acr spelling; withheld claims left out)");
+  lines.push('', 'Variables for your app:', `  MOJEID_ISSUER=${info.issuer}`);
   const [client] = clients;
   const redirect = client?.redirect_uris[0];
   if (client && redirect) {
@@ -107,7 +114,7 @@ export function startupText(info: StartupInfo, clients: readonly SimulatorClient
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'error'; message: string }
-  | { kind: 'run'; host: string; port: number; clients: SimulatorClient[] };
+  | { kind: 'run'; host: string; port: number; mode: SimulatorMode; clients: SimulatorClient[] };
 
 export function parseCliOptions(args: readonly string[]): CliCommand {
   let values;
@@ -123,6 +130,7 @@ export function parseCliOptions(args: readonly string[]): CliCommand {
         'auth-method': { type: 'string' },
         'client-name': { type: 'string' },
         'partial-access': { type: 'boolean', default: false },
+        mode: { type: 'string', default: 'production' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -136,12 +144,15 @@ export function parseCliOptions(args: readonly string[]): CliCommand {
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) return { kind: 'error', message: `--port must be a port number, got ${values.port}` };
 
+  const mode = values.mode;
+  if (mode !== 'production' && mode !== 'manual') return { kind: 'error', message: `--mode must be production or manual, got ${mode}` };
+
   const clientId = values['client-id'];
   if (clientId === undefined) {
     if (values['client-secret'] || values['redirect-uri'] || values['auth-method'] || values['client-name']) {
       return { kind: 'error', message: '--client-secret, --redirect-uri, --auth-method and --client-name need --client-id' };
     }
-    return { kind: 'run', host: values.host, port, clients: [] };
+    return { kind: 'run', host: values.host, port, mode, clients: [] };
   }
   const secret = values['client-secret'];
   const redirectUris = values['redirect-uri'] ?? [];
@@ -159,5 +170,5 @@ export function parseCliOptions(args: readonly string[]): CliCommand {
     full_access: !values['partial-access'],
     ...(values['client-name'] ? { client_name: values['client-name'] } : {}),
   };
-  return { kind: 'run', host: values.host, port, clients: [client] };
+  return { kind: 'run', host: values.host, port, mode, clients: [client] };
 }

@@ -2,7 +2,7 @@
 /**
  * `mojeid-simulator`: run the local mojeID simulator from the command line.
  *
- *   mojeid-simulator --port 9400 --client-id X --client-secret Y --redirect-uri URL [--auth-method client_secret_post]
+ *   mojeid-simulator --port 9400 --client-id X --client-secret Y --redirect-uri URL [--auth-method client_secret_post] [--mode manual]
  *
  * Prints the MOJEID_* variables for the app, the registered client and the test accounts (§8.1),
  * then serves until SIGINT or SIGTERM. Options and output: `--help` or `cli-options.ts`.
@@ -24,10 +24,10 @@ async function main(): Promise<void> {
     return;
   }
 
-  const { host, port, clients } = command;
+  const { host, port, mode, clients } = command;
   let simulator;
   try {
-    simulator = await startSimulator({ host, port, clients });
+    simulator = await startSimulator({ host, port, mode, clients });
   } catch (error) {
     console.error(`mojeid-simulator: cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   }
 
   console.log(
-    startupText({ origin: simulator.origin, issuer: simulator.issuer, logoutUrl: simulator.logoutUrl, caFile: simulator.accountCreation.caFile }, clients),
+    startupText({ origin: simulator.origin, issuer: simulator.issuer, logoutUrl: simulator.logoutUrl, caFile: simulator.accountCreation.caFile, mode: simulator.mode }, clients),
   );
 
   const running = simulator;

@@ -34,10 +34,11 @@
  */
 export { startSimulator } from './server.js';
 export { TEST_ACCOUNTS, EIDAS_HIGH, EIDAS_SUBSTANTIAL } from './accounts.js';
+export { EIDAS_LOA_HIGH, EIDAS_LOA_SUBSTANTIAL } from './acr.js';
 export { loginThroughSimulator, type LoginThroughSimulatorOptions } from './driver.js';
 export { CookieJar } from './cookie-jar.js';
 export { TestCertificateAuthority, selfSignedCertificate } from './test-ca.js';
 export type { CertificateKind, CertificateRequest, IssuedCertificate } from './test-ca.js';
 export type { SimulatorAccountCreation } from './account-registration.js';
 export type { SimulatorAccountCreationOptions, NotificationDelivery, NotificationAttempt, NotificationStatus } from './notifications.js';
-export type { RunningSimulator, SimulatorAccount, SimulatorClient, SimulatorOptions } from './types.js';
+export type { RunningSimulator, SimulatorAccount, SimulatorClient, SimulatorLoginMethod, SimulatorMode, SimulatorOptions } from './types.js';

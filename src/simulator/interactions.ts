@@ -6,7 +6,8 @@
  * - `GET  /oidc/interaction/<uid>`          the login page, or the consent page once logged in;
  * - `POST /oidc/interaction/<uid>/login`    `account=<account id>` logs in as that account;
  * - `POST /oidc/interaction/<uid>/confirm`  `claim=<name>`, repeated, one per claim the user
- *   lets go; every requested claim not posted is withheld (not released);
+ *   lets go; every requested claim not posted is withheld: `null` in production mode, left out in
+ *   manual mode (`discovery.ts`);
  * - `POST /oidc/interaction/<uid>/abort`    no fields: Deny / Odmítnout, the client gets
  *   `error=access_denied`.
  * The interaction itself is identified by oidc-provider's interaction cookie.
@@ -17,14 +18,20 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type Provider from 'oidc-provider';
 import type { InteractionDetails } from 'oidc-provider';
 import { subOf, type AccountDirectory } from './accounts.js';
+import type { MemoryStore } from './adapter.js';
 import { SCOPES, displayValue, requestedClaims } from './claims.js';
-import { INTERACTION_PATH } from './provider.js';
+import { INTERACTION_PATH, rememberWithheld } from './provider.js';
+import type { SimulatorMode } from './types.js';
 import { PAGE_HEADERS, consentPage, errorPage, loginPage } from './views.js';
 
 export interface InteractionSetup {
   provider: Provider;
   accounts: AccountDirectory;
   isFullAccess(clientId: string | undefined): boolean;
+  /** Production mode sends withheld claims as `null`, manual mode leaves them out. */
+  mode: SimulatorMode;
+  /** Where production mode keeps the withheld claims of each grant. */
+  store: MemoryStore;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -121,8 +128,8 @@ export function interactionRouter(setup: InteractionSetup): express.Router {
         sendPage(res, 400, errorPage('invalid_request', 'Neznámý účet nebo krok přihlášení. / Unknown account or login step.'));
         return;
       }
-      // A NIA-paired account logs in at its eIDAS level (§5.1.12); others have no eIDAS acr.
-      const login = { accountId: subOf(account), ...(account.acr ? { acr: account.acr } : {}) };
+      // `acr` and `amr` are set per authorization request by the login policy (provider.ts).
+      const login = { accountId: subOf(account) };
       await provider.interactionFinished(req, res, { login }, { mergeWithLastSubmission: false });
     }),
   );
@@ -142,12 +149,14 @@ export function interactionRouter(setup: InteractionSetup): express.Router {
       const body: Record<string, unknown> = req.body ?? {};
       const chosen = new Set(postedList(body['claim']));
       const { details: missing } = interaction.prompt;
-      const requested = new Set([
-        ...requestedClaims(interaction.params['scope'], interaction.params['claims'], setup.isFullAccess(clientId)).map((d) => d.name),
-        ...stringList(missing['missingOIDCClaims']),
-      ]);
+      const shown = requestedClaims(interaction.params['scope'], interaction.params['claims'], setup.isFullAccess(clientId)).map((d) => d.name);
+      const requested = new Set([...shown, ...stringList(missing['missingOIDCClaims'])]);
       const accepted = [...requested].filter((name) => chosen.has(name));
-      const withheld = [...requested].filter((name) => !chosen.has(name));
+      const notReleased = [...requested].filter((name) => !chosen.has(name));
+      // Production mode: what the page offered and the user unchecked comes back as `null`. What
+      // it never offered (full-access-only claims for other clients, unknown names) stays out.
+      const asNull = setup.mode === 'production' ? notReleased.filter((name) => shown.includes(name)) : [];
+      const rejected = notReleased.filter((name) => !asNull.includes(name));
 
       // A new grant each time, so the grant is exactly what this page showed and the user chose.
       const grant = new provider.Grant({ accountId, clientId });
@@ -157,9 +166,11 @@ export function interactionRouter(setup: InteractionSetup): express.Router {
         ...stringList(missing['missingOIDCScope']),
       ]);
       grant.addOIDCScope([...scopes].join(' '));
-      if (accepted.length) grant.addOIDCClaims(accepted);
-      if (withheld.length) grant.rejectOIDCClaims(withheld);
+      // Granted, so oidc-provider lets them through; their values become `null` on the way out.
+      if (accepted.length || asNull.length) grant.addOIDCClaims([...accepted, ...asNull]);
+      if (rejected.length) grant.rejectOIDCClaims(rejected);
       const grantId = await grant.save();
+      if (asNull.length) rememberWithheld(setup.store, grantId, asNull);
       await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     }),
   );

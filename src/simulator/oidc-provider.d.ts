@@ -23,6 +23,14 @@ declare module 'oidc-provider' {
   export interface OIDCContext {
     readonly route?: string;
     readonly client?: { readonly clientId: string };
+    /** The authorization request's parameters (authorization routes). */
+    readonly params?: Record<string, unknown>;
+    /** The parsed `claims` request parameter, with `acr_values` merged into `id_token.acr`. */
+    readonly claims?: { readonly id_token?: Record<string, unknown>; readonly userinfo?: Record<string, unknown> };
+    /** The browser's session (authorization routes); its `acr` and `amr` go into codes and tokens. */
+    readonly session?: { readonly accountId?: string; acr?: string; amr?: string[] };
+    /** The grant behind the token or the authorization being processed. */
+    readonly grant?: { readonly jti: string };
   }
 
   /** The bits of a koa context the simulator's middlewares read or change. */
@@ -113,16 +121,24 @@ declare module 'oidc-provider' {
     consumed?: number;
   }
 
+  /** One reason to show a prompt; `check` answers whether it is needed. */
+  export interface Check {
+    readonly reason: string;
+  }
+
   export interface Prompt {
     readonly name: string;
-    readonly checks: { remove(reason: string): void };
+    readonly checks: { remove(reason: string): void; push(...checks: Check[]): number };
   }
 
   export interface InteractionPolicy extends Array<Prompt> {
     get(name: string): Prompt | undefined;
   }
 
-  export const interactionPolicy: { base(): InteractionPolicy };
+  export const interactionPolicy: {
+    base(): InteractionPolicy;
+    Check: new (reason: string, description: string, check: (ctx: KoaContext) => boolean | Promise<boolean>) => Check;
+  };
 
   export interface ErrorOut {
     readonly error: string;

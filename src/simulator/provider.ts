@@ -10,9 +10,14 @@
  *   form `registration/?client_id=...` (§5.1.3, field notes), never full access for such clients;
  *   registration changes and secret rotation by POST there, and `assertion_uris` (§6.2) kept per
  *   client (`registration.ts`);
- * - scopes `openid profile email phone address openid2` (§5.1.6, §5.3.2), the `claims`
- *   parameter (§5.1.6), claims asked for by scope only in UserInfo (field notes), the eIDAS
- *   `acr_values` of §5.1.12;
+ * - scopes `openid profile email phone address openid2 offline_access` (§5.1.6, §5.3.2), the
+ *   `claims` parameter (§5.1.6), claims asked for by scope only in UserInfo (field notes);
+ * - `acr` chosen from the request's `acr_values` as the mode advertises them (eIDAS levels of
+ *   §5.1.12, production's login-method values) and `amr` from the account's login methods
+ *   (`acr.ts`); withheld claims as `null` in production mode (`discovery.ts` lists the modes);
+ * - what production's discovery document advertises where oidc-provider can do it: `pairwise`
+ *   subjects, the `request` parameter, signed UserInfo, and its client authentication methods
+ *   and algorithms (field notes);
  * - PKCE accepted but never required, and not advertised (field notes);
  * - token endpoint client authentication exactly as registered; failures answered with
  *   `unauthorized_client` (Appendix 6.6) and pyoidc's "Wrong authentication method used";
@@ -20,16 +25,18 @@
  *
  * @module
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import type { Account, Configuration, KoaContext } from 'oidc-provider';
 import type Provider from 'oidc-provider';
-import { EIDAS_HIGH, EIDAS_SUBSTANTIAL, type AccountDirectory } from './accounts.js';
+import { ACR_VALUES_SUPPORTED, amrOf, requestedAcr, selectAcr } from './acr.js';
+import type { AccountDirectory } from './accounts.js';
 import type { MemoryStore } from './adapter.js';
-import { SCOPES, providerClaimsConfiguration, releasableClaims } from './claims.js';
+import { SCOPES, providerClaimsConfiguration, releasableClaims, withWithheldAsNull } from './claims.js';
 import { enforceMojeidClientAuth } from './client-auth.js';
 import { assertionUrisMetadata, registrationChanges } from './registration.js';
 import { mojeidResponses } from './responses.js';
+import type { SimulatorMode } from './types.js';
 import { PAGE_HEADERS, errorPage } from './views.js';
 
 /** Where the simulator mounts oidc-provider: the issuer is `${origin}${OIDC_PATH}/`. */
@@ -86,6 +93,44 @@ export interface ProviderSetup {
   signingKey: JsonWebKey;
   /** Seconds a dynamically registered client's secret is valid (§5.1.3: 24 hours). */
   dynamicClientLifetime: number;
+  /** Production mojeID or the manual, where they differ (`discovery.ts`). */
+  mode: SimulatorMode;
+}
+
+/** How long a grant lives; its withheld claims are kept as long. */
+const GRANT_TTL = 8 * 3600;
+
+/** Store model for the claims withheld under a grant (production mode), by grant id. */
+const WITHHELD_MODEL = 'SimulatorWithheldClaims';
+
+/** Production mode: remember which granted claims the user withheld, to send them as `null`. */
+export function rememberWithheld(store: MemoryStore, grantId: string, withheld: readonly string[]): void {
+  store.put(WITHHELD_MODEL, grantId, { claims: [...withheld] }, GRANT_TTL);
+}
+
+function withheldUnder(store: MemoryStore, grantId: string | undefined): string[] {
+  const claims = grantId === undefined ? undefined : store.get(WITHHELD_MODEL, grantId)?.['claims'];
+  return Array.isArray(claims) ? claims.filter((c): c is string => typeof c === 'string') : [];
+}
+
+/**
+ * Signing algorithms production advertises for client authentication, request objects, ID
+ * tokens and UserInfo (`none` aside, which oidc-provider 9 does not offer). oidc-provider keeps
+ * for ID tokens and UserInfo only those its one RSA key (or a client secret) can sign with.
+ */
+const PRODUCTION_SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'HS256', 'HS384', 'HS512', 'PS256', 'PS384', 'PS512'];
+
+const SUB_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A `pairwise` subject (OIDC Core §8.1; production advertises it): 12 characters like a public
+ * `sub`, the same for every client of one sector and different between sectors.
+ */
+function pairwiseSub(sub: string, sectorIdentifier: string): string {
+  const digest = createHash('sha256').update(`mojeid-simulator-pairwise:${sectorIdentifier}:${sub}`).digest();
+  let out = '';
+  for (let i = 0; i < 12; i += 1) out += SUB_ALPHABET[(digest[i] ?? 0) % SUB_ALPHABET.length];
+  return out;
 }
 
 function sendErrorPage(ctx: KoaContext, error: string, description: string | undefined): void {
@@ -111,7 +156,9 @@ function configuration(setup: ProviderSetup, interactions: Configuration['intera
       return {
         accountId: sub,
         async claims() {
-          return releasableClaims(account, sub, setup.isFullAccess(ctx.oidc?.client?.clientId));
+          const claims = releasableClaims(account, sub, setup.isFullAccess(ctx.oidc?.client?.clientId));
+          if (setup.mode !== 'production') return claims;
+          return withWithheldAsNull(claims, withheldUnder(setup.store, ctx.oidc?.grant?.jti));
         },
       };
     },
@@ -123,13 +170,21 @@ function configuration(setup: ProviderSetup, interactions: Configuration['intera
       token_endpoint_auth_method: 'client_secret_basic',
       require_auth_time: true,
     },
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'],
-    acrValues: [EIDAS_SUBSTANTIAL, EIDAS_HIGH],
+    clientAuthMethods: ['client_secret_post', 'client_secret_basic', 'client_secret_jwt', 'private_key_jwt'],
+    enabledJWA: {
+      clientAuthSigningAlgValues: PRODUCTION_SIGNING_ALGS,
+      requestObjectSigningAlgValues: PRODUCTION_SIGNING_ALGS,
+      idTokenSigningAlgValues: PRODUCTION_SIGNING_ALGS,
+      userinfoSigningAlgValues: PRODUCTION_SIGNING_ALGS,
+    },
+    // `""` is advertised by production but names nothing (`acr.ts`).
+    acrValues: ACR_VALUES_SUPPORTED[setup.mode].filter((value) => value !== ''),
     claims: providerClaimsConfiguration(),
     // Code flow: ID token claims only when asked for under `claims.id_token` (field notes).
     conformIdTokenClaims: true,
     scopes: [...SCOPES],
-    subjectTypes: ['public'],
+    subjectTypes: ['public', 'pairwise'],
+    pairwiseIdentifier: async (_ctx: KoaContext, accountId: string, client: { sectorIdentifier: string }) => pairwiseSub(accountId, client.sectorIdentifier),
     responseTypes: ['code', 'id_token', 'code id_token', 'none'],
     pkce: { required: () => false },
     routes: {
@@ -142,6 +197,8 @@ function configuration(setup: ProviderSetup, interactions: Configuration['intera
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
+      requestObjects: { enabled: true },
+      jwtUserinfo: { enabled: true },
       registration: { enabled: true, initialAccessToken: false, idFactory: randomClientId },
       // Logout is mojeID's own confirmation page (ch. 7), not RP-initiated logout.
       rpInitiatedLogout: { enabled: false },
@@ -158,7 +215,7 @@ function configuration(setup: ProviderSetup, interactions: Configuration['intera
       IdToken: 3600,
       Interaction: 3600,
       Session: 8 * 3600,
-      Grant: 8 * 3600,
+      Grant: GRANT_TTL,
       RefreshToken: 14 * 24 * 3600,
     },
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris.some((uri) => originOf(uri) === origin),
@@ -173,9 +230,22 @@ export async function createProvider(setup: ProviderSetup): Promise<Provider> {
   const { default: Provider, interactionPolicy, errors } = await loadOidcProvider();
   const policy = interactionPolicy.base();
   // An unmet essential `acr` does not send the user back to the login page: the ID token just
-  // carries the account's level, or none, and the RP decides (§5.1.12).
+  // lacks the `acr`, and the RP decides (§5.1.12).
   policy.get('login')?.checks.remove('essential_acrs');
   policy.get('login')?.checks.remove('essential_acr');
+  // Never prompts: it sets the session's `acr` and `amr` for this request before the code is
+  // issued, so a login reused by SSO answers each request's `acr_values` anew.
+  policy.get('login')?.checks.push(
+    new interactionPolicy.Check('mojeid_acr', 'acr and amr for this request', (ctx) => {
+      const session = ctx.oidc?.session;
+      const account = session?.accountId === undefined ? undefined : setup.accounts.bySub(session.accountId);
+      if (!session || !account) return false;
+      const requested = requestedAcr(ctx.oidc?.params?.['acr_values'], ctx.oidc?.claims?.id_token?.['acr']);
+      session.acr = requested === undefined ? undefined : selectAcr(account, requested, setup.mode);
+      session.amr = amrOf(account);
+      return false;
+    }),
+  );
   const provider = new Provider(setup.issuer, {
     ...configuration(setup, { policy, url: async (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` }),
     extraClientMetadata: assertionUrisMetadata(errors.InvalidClientMetadata),
@@ -183,7 +253,7 @@ export async function createProvider(setup: ProviderSetup): Promise<Provider> {
     // tolerance; it applies to nothing else the simulator uses).
     clockTolerance: 0,
   });
-  provider.use(mojeidResponses(setup.issuer, setup.store, setup.dynamicClientLifetime));
+  provider.use(mojeidResponses(setup.issuer, setup.store, setup.dynamicClientLifetime, setup.mode));
   provider.use(registrationChanges({ provider, store: setup.store, issuer: setup.issuer, lifetime: setup.dynamicClientLifetime }));
   enforceMojeidClientAuth(provider, errors.InvalidClientAuth);
   provider.on('server_error', (_ctx, error) => {

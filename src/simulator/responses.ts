@@ -15,6 +15,7 @@ import type { MemoryStore } from './adapter.js';
 import { mojeidDiscoveryDocument } from './discovery.js';
 import { registrationClientUriFor } from '../environments.js';
 import { DEFAULT_DYNAMIC_CLIENT_LIFETIME } from './registration.js';
+import type { SimulatorMode } from './types.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -58,7 +59,7 @@ function addClientIdToCallback(ctx: KoaContext, issuer: string): void {
   }
 }
 
-export function mojeidResponses(issuer: string, store: MemoryStore, lifetime = DEFAULT_DYNAMIC_CLIENT_LIFETIME): Middleware {
+export function mojeidResponses(issuer: string, store: MemoryStore, lifetime = DEFAULT_DYNAMIC_CLIENT_LIFETIME, mode: SimulatorMode = 'production'): Middleware {
   return async (ctx, next) => {
     const clientQuery = ctx.query['client_id'];
     if (ctx.method === 'GET' && /^\/registration\/?$/i.test(ctx.path) && typeof clientQuery === 'string') {
@@ -71,7 +72,7 @@ export function mojeidResponses(issuer: string, store: MemoryStore, lifetime = D
     if ((route === 'registration' || route === 'client') && isRecord(body)) {
       shapeRegistration(ctx, body, issuer, store, lifetime);
     } else if (route === 'discovery' && isRecord(body)) {
-      ctx.body = mojeidDiscoveryDocument(body);
+      ctx.body = mojeidDiscoveryDocument(body, mode);
     } else if (route === 'jwks' && isRecord(body) && Array.isArray(body['keys'])) {
       ctx.body = { keys: body['keys'].map((key: unknown) => (isRecord(key) ? withoutAlgAndUse(key) : key)) };
     } else if ((route === 'authorization' || route === 'resume') && ctx.status === 303) {

@@ -78,6 +78,8 @@ function originFor(host: string, port: number): string {
 /** Start a mojeID simulator; resolves once it listens. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
+  const mode = options.mode ?? 'production';
+  if (mode !== 'production' && mode !== 'manual') throw new TypeError(`simulator option mode must be 'production' or 'manual', got ${JSON.stringify(mode)}`);
   const accounts = new AccountDirectory(options.accounts ?? TEST_ACCOUNTS);
   for (const client of options.clients ?? []) checkClient(client);
   const dynamicClientLifetime = options.dynamicClientLifetime ?? DEFAULT_DYNAMIC_CLIENT_LIFETIME;
@@ -131,7 +133,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   try {
     const isFullAccess = (clientId: string | undefined): boolean => (clientId ? fullAccess.get(clientId) ?? false : false);
-    const provider = await createProvider({ issuer, store, accounts, isFullAccess, signingKey, dynamicClientLifetime });
+    const provider = await createProvider({ issuer, store, accounts, isFullAccess, signingKey, dynamicClientLifetime, mode });
     for (const client of options.clients ?? []) await provider.Client.validate(clientMetadata(client));
 
     const addClient = (client: SimulatorClient): void => {
@@ -167,7 +169,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       res.status(200).set(PAGE_HEADERS).send(registrationPage(accounts.accounts));
     });
     app.use(accountCreation.router);
-    app.use(INTERACTION_PATH, interactionRouter({ provider, accounts, isFullAccess }));
+    app.use(INTERACTION_PATH, interactionRouter({ provider, accounts, isFullAccess, mode, store }));
     app.use(OIDC_PATH, provider.callback());
     app.use((_req: Request, res: Response) => {
       res.status(404).set(PAGE_HEADERS).send(errorPage('not_found', 'Stránka neexistuje. / Page not found.'));
@@ -179,6 +181,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     server.on('request', app);
 
     return {
+      mode,
       origin,
       issuer,
       logoutUrl: `${origin}${LOGOUT_PATH}`,

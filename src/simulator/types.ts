@@ -30,6 +30,18 @@ export interface SimulatorClient {
   assertion_uris?: string[];
 }
 
+/**
+ * How the simulator behaves where production mojeID and the manual differ (see `discovery.ts`):
+ * `'production'` (default) follows production, `'manual'` the manual 3.1.4.
+ */
+export type SimulatorMode = 'production' | 'manual';
+
+/**
+ * A login method of a mojeID account (manual §4.3.1, §9.5.4): password, one-time password or the
+ * mojeID Authenticator app (`otp`), security key FIDO2 (`security-key`).
+ */
+export type SimulatorLoginMethod = 'password' | 'otp' | 'security-key';
+
 /** A mojeID account the simulator can log in as. */
 export interface SimulatorAccount {
   /** Stable id used by the login form (`account=<id>`) and by `loginThroughSimulator`. */
@@ -44,11 +56,26 @@ export interface SimulatorAccount {
    * `_bill`, `_ship` JSON strings, `address` an object. `sub` is derived from `id` when absent.
    */
   claims: Record<string, unknown>;
-  /** eIDAS level URI of a NIA-paired account (§5.1.12), e.g. `http://eidas.europa.eu/oidc/assurance_level/high`. */
+  /**
+   * eIDAS level URI of a NIA-paired account (§5.1.12), e.g. `http://eidas.europa.eu/oidc/assurance_level/high`;
+   * production's `http://eidas.europa.eu/LoA/high` spelling means the same. The ID token's `acr`
+   * is spelled as the mode advertises it, and only when the request asks for a level it meets.
+   */
   acr?: string;
+  /**
+   * The login methods the account has set up (default: password only). It logs in with the
+   * strongest, which decides the login-method `acr` values it meets (`pwd` < `mod-pr` < `phr`,
+   * production mode) and the ID token's `amr` (RFC 8176).
+   */
+  loginMethods?: readonly SimulatorLoginMethod[];
 }
 
 export interface SimulatorOptions {
+  /**
+   * `'production'` (default): discovery, `acr` and withheld claims as production mojeID does them;
+   * `'manual'`: as the manual 3.1.4 describes them. The differences are listed in `discovery.ts`.
+   */
+  mode?: SimulatorMode;
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
   /** Port to listen on. Default `0` (any free port). */
@@ -67,6 +94,8 @@ export interface SimulatorOptions {
 }
 
 export interface RunningSimulator {
+  /** Whether it behaves like production mojeID or like the manual ({@link SimulatorOptions.mode}). */
+  readonly mode: SimulatorMode;
   /** Account creation (ch. 6): the notification test CA, deliveries, status changes. */
   readonly accountCreation: SimulatorAccountCreation;
   /** `http://127.0.0.1:PORT` */

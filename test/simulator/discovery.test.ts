@@ -44,14 +44,14 @@ describe('the discovery document', () => {
     for (const key of NOT_ADVERTISED) expect(body).not.toHaveProperty(key);
   });
 
-  it('advertises the Appendix 1 claims, the eIDAS acr values, the mojeID scopes and the claims parameter', async () => {
+  it("advertises production's claims, acr values, the mojeID scopes and the claims parameter", async () => {
     const { body } = await json(`${sim.issuer}.well-known/openid-configuration`);
     const claims = body['claims_supported'] as string[];
     expect(claims).toContain('sub');
-    for (const definition of CLAIM_CATALOGUE.filter((d) => d.documented)) expect(claims).toContain(definition.name);
-    expect(body['acr_values_supported']).toEqual(
-      expect.arrayContaining(['http://eidas.europa.eu/oidc/assurance_level/substantial', 'http://eidas.europa.eu/oidc/assurance_level/high']),
-    );
+    // Production spells Appendix 1's mojeid_url_twitter as mojeid_url_twiter (field notes).
+    for (const definition of CLAIM_CATALOGUE.filter((d) => d.name !== 'mojeid_url_twitter')) expect(claims).toContain(definition.name);
+    expect(claims).toContain('mojeid_url_twiter');
+    expect(body['acr_values_supported']).toEqual(['', 'pwd', 'mod-pr', 'phr', 'http://eidas.europa.eu/LoA/substantial', 'http://eidas.europa.eu/LoA/high']);
     expect(body['scopes_supported']).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'phone', 'address', 'openid2']));
     expect(body['claims_parameter_supported']).toBe(true);
     expect(body['token_endpoint_auth_methods_supported']).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post']));

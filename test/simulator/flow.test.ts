@@ -5,7 +5,7 @@
  */
 import * as client from 'openid-client';
 import { CLAIM_CATALOGUE, type ClaimDefinition } from '../../src/claims/catalogue.js';
-import { CookieJar, EIDAS_HIGH, EIDAS_SUBSTANTIAL, TEST_ACCOUNTS, loginThroughSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { CookieJar, EIDAS_LOA_HIGH, EIDAS_LOA_SUBSTANTIAL, TEST_ACCOUNTS, loginThroughSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { REDIRECT_URI, authorizationRequest, codeFlow, discover, idTokenClaims, startTestSimulator, userinfoClaims } from './helpers.js';
 
 const CATALOGUE: readonly ClaimDefinition[] = CLAIM_CATALOGUE;
@@ -166,23 +166,23 @@ describe('where claims go (field notes)', () => {
   });
 });
 
-describe('acr and eIDAS levels (§5.1.12)', () => {
+describe('acr and eIDAS levels (§5.1.12; both modes in acr.test.ts)', () => {
   it.each([
-    ['substantial', EIDAS_SUBSTANTIAL],
-    ['high', EIDAS_HIGH],
-    ['substantial or high', `${EIDAS_SUBSTANTIAL} ${EIDAS_HIGH}`],
-  ])('the NIA account gets acr high when %s is requested', async (_name, acrValues) => {
+    ['substantial', EIDAS_LOA_SUBSTANTIAL, EIDAS_LOA_SUBSTANTIAL],
+    ['high', EIDAS_LOA_HIGH, EIDAS_LOA_HIGH],
+    ['high or substantial', `${EIDAS_LOA_HIGH} ${EIDAS_LOA_SUBSTANTIAL}`, EIDAS_LOA_HIGH],
+  ])('the NIA account (high) meets %s in production spelling', async (_name, acrValues, expected) => {
     const { idToken } = await codeFlow(config, { scope: 'openid', acr_values: acrValues }, { account: 'nia-high' });
-    expect(idToken.acr).toBe(EIDAS_HIGH);
+    expect(idToken.acr).toBe(expected);
   });
 
   it.each(['partial', 'business'])('the %s account gets no eIDAS acr, so an RP requiring one must refuse', async (account) => {
-    const { idToken } = await codeFlow(config, { scope: 'openid', acr_values: EIDAS_HIGH }, { account });
+    const { idToken } = await codeFlow(config, { scope: 'openid', acr_values: EIDAS_LOA_HIGH }, { account });
     expect(idToken.acr).toBeUndefined();
   });
 
   it('an essential acr that the account cannot meet still ends the flow, without acr', async () => {
-    const claims = JSON.stringify({ id_token: { acr: { essential: true, values: [EIDAS_HIGH] } } });
+    const claims = JSON.stringify({ id_token: { acr: { essential: true, values: [EIDAS_LOA_HIGH] } } });
     const { idToken } = await codeFlow(config, { scope: 'openid', claims }, { account: 'partial' });
     expect(idToken.acr).toBeUndefined();
   });

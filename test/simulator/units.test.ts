@@ -1,9 +1,11 @@
 /**
  * Small pieces: accounts, claims helpers, HTML escaping, CLI options.
  */
-import { AccountDirectory, ageOn, subOf, TEST_ACCOUNTS } from '../../src/simulator/accounts.js';
+import { EIDAS_LOA_HIGH, EIDAS_LOA_SUBSTANTIAL, amrOf, requestedAcr, selectAcr } from '../../src/simulator/acr.js';
+import { AccountDirectory, EIDAS_HIGH, EIDAS_SUBSTANTIAL, ageOn, subOf, TEST_ACCOUNTS } from '../../src/simulator/accounts.js';
+import type { SimulatorAccount, SimulatorLoginMethod } from '../../src/simulator/types.js';
 import { providerClaimsConfiguration, releasableClaims, requestedClaims } from '../../src/simulator/claims.js';
-import { parseCliOptions } from '../../src/simulator/cli-options.js';
+import { HELP, parseCliOptions, startupText } from '../../src/simulator/cli-options.js';
 import { mojeidDiscoveryDocument } from '../../src/simulator/discovery.js';
 import { escapeHtml } from '../../src/simulator/views.js';
 
@@ -13,6 +15,8 @@ describe('accounts (§8.1)', () => {
     for (const account of TEST_ACCOUNTS) expect(subOf(account)).toMatch(/^.{12}$/);
     expect(Object.isFrozen(TEST_ACCOUNTS)).toBe(true);
     expect(TEST_ACCOUNTS.map((a) => a.acr)).toEqual([undefined, 'http://eidas.europa.eu/oidc/assurance_level/high', undefined]);
+    expect(TEST_ACCOUNTS.map((a) => a.loginMethods)).toEqual([['password'], ['password', 'security-key'], ['password', 'otp']]);
+    expect(Object.isFrozen(TEST_ACCOUNTS[0]?.loginMethods)).toBe(true);
   });
 
   it('derives a stable 12-character sub when an account has none', () => {
@@ -59,6 +63,67 @@ describe('claims', () => {
   });
 });
 
+describe('acr selection (acr.ts)', () => {
+  const account = (acr: string | undefined, loginMethods: SimulatorLoginMethod[]): SimulatorAccount => ({
+    id: 'x',
+    label: '',
+    description: '',
+    claims: {},
+    loginMethods,
+    ...(acr ? { acr } : {}),
+  });
+  const password = account(undefined, ['password']);
+  const otp = account(undefined, ['otp', 'password']);
+  const key = account(undefined, ['security-key']);
+  const substantial = account(EIDAS_LOA_SUBSTANTIAL, ['password']);
+  const high = account(EIDAS_HIGH, ['password']);
+
+  it('asserts the first requested value the account meets, in the order given (OIDC Core §3.1.2.1)', () => {
+    expect(selectAcr(key, ['pwd', 'phr'], 'production')).toBe('pwd');
+    expect(selectAcr(key, ['phr', 'pwd'], 'production')).toBe('phr');
+    expect(selectAcr(otp, ['phr', 'mod-pr', 'pwd'], 'production')).toBe('mod-pr');
+    expect(selectAcr(password, ['phr', 'mod-pr'], 'production')).toBeUndefined();
+    expect(selectAcr(high, [EIDAS_LOA_HIGH, 'pwd'], 'production')).toBe(EIDAS_LOA_HIGH);
+    expect(selectAcr(substantial, [EIDAS_LOA_HIGH, 'pwd'], 'production')).toBe('pwd');
+  });
+
+  it('lets high meet substantial, never the reverse, whichever spelling the account was given', () => {
+    expect(selectAcr(high, [EIDAS_LOA_SUBSTANTIAL], 'production')).toBe(EIDAS_LOA_SUBSTANTIAL);
+    expect(selectAcr(substantial, [EIDAS_LOA_HIGH], 'production')).toBeUndefined();
+    expect(selectAcr(substantial, [EIDAS_SUBSTANTIAL], 'manual')).toBe(EIDAS_SUBSTANTIAL);
+    expect(selectAcr(high, [EIDAS_SUBSTANTIAL], 'manual')).toBe(EIDAS_SUBSTANTIAL);
+  });
+
+  it("ignores values the mode does not advertise, and production's empty value", () => {
+    expect(selectAcr(high, [EIDAS_HIGH, EIDAS_SUBSTANTIAL], 'production')).toBeUndefined();
+    expect(selectAcr(high, [EIDAS_LOA_HIGH, 'pwd', 'phr'], 'manual')).toBeUndefined();
+    expect(selectAcr(high, ['', 'unknown'], 'production')).toBeUndefined();
+  });
+
+  it("gives the strongest value when acr is asked for without values", () => {
+    expect(selectAcr(high, 'any', 'production')).toBe(EIDAS_LOA_HIGH);
+    expect(selectAcr(otp, 'any', 'production')).toBe('mod-pr');
+    expect(selectAcr(otp, 'any', 'manual')).toBeUndefined();
+    expect(selectAcr(high, 'any', 'manual')).toBe(EIDAS_HIGH);
+  });
+
+  it('reads acr_values before the claims parameter, and nothing when acr is not asked for', () => {
+    expect(requestedAcr('phr  pwd', { values: ['x'] })).toEqual(['phr', 'pwd']);
+    expect(requestedAcr(undefined, { essential: true, values: ['phr'] })).toEqual(['phr']);
+    expect(requestedAcr(undefined, { value: 'pwd' })).toEqual(['pwd']);
+    expect(requestedAcr(undefined, null)).toBe('any');
+    expect(requestedAcr(undefined, undefined)).toBeUndefined();
+    expect(requestedAcr('', undefined)).toBeUndefined();
+  });
+
+  it('reports amr (RFC 8176) for the strongest login method; password only without any', () => {
+    expect(amrOf(password)).toEqual(['pwd']);
+    expect(amrOf(otp)).toEqual(['pwd', 'otp', 'mfa']);
+    expect(amrOf(key)).toEqual(['pwd', 'hwk', 'mfa']);
+    expect(amrOf({ id: 'y', label: '', description: '', claims: {} })).toEqual(['pwd']);
+  });
+});
+
 describe('discovery document rewrite', () => {
   it('drops what mojeID does not advertise and keeps the rest', () => {
     const out = mojeidDiscoveryDocument({
@@ -90,12 +155,26 @@ describe('CLI options', () => {
       kind: 'run',
       host: '127.0.0.1',
       port: 9400,
+      mode: 'production',
       clients: [{ client_id: 'X', client_secret: 'Y', redirect_uris: ['http://127.0.0.1:3000/cb'], token_endpoint_auth_method: 'client_secret_post', full_access: true }],
     });
   });
 
   it('defaults to port 9400 and no client', () => {
-    expect(parseCliOptions([])).toEqual({ kind: 'run', host: '127.0.0.1', port: 9400, clients: [] });
+    expect(parseCliOptions([])).toEqual({ kind: 'run', host: '127.0.0.1', port: 9400, mode: 'production', clients: [] });
+  });
+
+  it('takes --mode manual and refuses other modes', () => {
+    expect(parseCliOptions(['--mode', 'manual'])).toMatchObject({ kind: 'run', mode: 'manual' });
+    expect(parseCliOptions(['--mode', 'test'])).toEqual({ kind: 'error', message: '--mode must be production or manual, got test' });
+    expect(HELP).toContain('--mode <m>');
+  });
+
+  it('names the manual mode in the startup text, and leaves the default output as it was', () => {
+    const info = { origin: 'http://127.0.0.1:9400', issuer: 'http://127.0.0.1:9400/oidc/', logoutUrl: 'http://127.0.0.1:9400/logout/', caFile: '/tmp/ca.pem' };
+    expect(startupText({ ...info, mode: 'manual' }, [])).toMatch(/^mojeID simulator running at http:\/\/127\.0\.0\.1:9400\nMode: manual /);
+    expect(startupText({ ...info, mode: 'production' }, [])).toBe(startupText(info, []));
+    expect(startupText(info, [])).not.toContain('Mode:');
   });
 
   it('accepts several redirect URIs and partial access', () => {
