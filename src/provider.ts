@@ -8,12 +8,18 @@
  * the discovered provider metadata is reused for the new ones without another request.
  *
  * Requests go through node:http(s) (`nodeHttpFetch`), unless a Fetch API implementation is given.
+ *
+ * mojeID may start signing with a new key at any time (key rotation): an ID token naming a key we
+ * do not have makes openid-client fetch the keys again at once, in the same login (see
+ * `KEY_MISS_REFETCH_AGE_S`), by one request that concurrent logins share and that is not repeated
+ * within a minute (`gateJwksRefetches`).
  */
 import * as oidc from 'openid-client';
 import type { MojeIdConfig } from './config.js';
 import { isLoopbackHost } from './environments.js';
 import { ConfigurationError, ProviderUnavailableError } from './errors.js';
 import { MAX_RESPONSE_BYTES, nodeHttpFetch, ResponseTooLargeError, type ProviderAgents } from './http-transport.js';
+import { gateJwksRefetches } from './jwks-refetch.js';
 
 export { MAX_RESPONSE_BYTES, ResponseTooLargeError };
 export type { ProviderAgents };
@@ -21,9 +27,16 @@ export type { ProviderAgents };
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
 /**
- * oauth4webapi drops a JWKS older than 300 s, and every login that notices fetches it anew (a burst
- * of identical requests every five minutes under load); refreshing a little earlier, once, spares
- * those.
+ * oauth4webapi fetches the keys again for an ID token whose key it lacks only once the cached set
+ * is this old (its guard against a flood of such tokens); before that it refuses the login. The
+ * keys we hand it are dated this much earlier than they were fetched, so a rotated key is fetched
+ * in the first login that meets it; `gateJwksRefetches` keeps the flood guard instead.
+ */
+export const KEY_MISS_REFETCH_AGE_S = 60;
+/**
+ * oauth4webapi drops a JWKS older than 300 s (by its date: 240 s after the fetch, see above), and
+ * every login that notices fetches it anew (a burst of identical requests under load); refreshing
+ * a little earlier, once, spares those.
  */
 const JWKS_REFRESH_AFTER_S = 290;
 /** After a failed refresh the logins fetch the keys themselves, as without refresh; no new attempt before this. */
@@ -59,12 +72,16 @@ export interface ProviderClientOptions {
 export class ProviderClient {
   readonly #config: MojeIdConfig;
   readonly #fetch: oidc.CustomFetch;
+  /** `#fetch` for openid-client's own requests: its JWKS refetches shared and spaced out. */
+  readonly #configurationFetch: oidc.CustomFetch;
   readonly #ownTimeout: boolean;
   readonly #now: () => number;
   readonly #source: CredentialSource | undefined;
   /** From the configuration; `undefined` when the secret comes from a credential store only. */
   readonly #configured: ClientCredentials | undefined;
   #server: oidc.ServerMetadata | undefined;
+  /** `jwks_uri` as oauth4webapi requests it (normalised by URL). */
+  #jwksUri: string | undefined;
   #configuration: oidc.Configuration | undefined;
   /** The credentials each configuration was built with. */
   readonly #builtWith = new WeakMap<oidc.Configuration, ClientCredentials>();
@@ -83,6 +100,7 @@ export class ProviderClient {
       ? limitedFetch(options.fetch)
       : nodeHttpFetch({ timeoutMs: config.httpTimeout * 1000, ...(options.agents ? { agents: options.agents } : {}) });
     this.#now = options.now ?? Date.now;
+    this.#configurationFetch = gateJwksRefetches(this.#fetch, () => this.#jwksUri, this.#now);
     this.#source = options.credentials;
     this.#configured = config.clientSecret ? { clientId: config.clientId, clientSecret: config.clientSecret } : undefined;
   }
@@ -187,8 +205,11 @@ export class ProviderClient {
     for (const apply of settings.execute) apply(configuration);
     // 0: openid-client sends no AbortSignal.timeout of its own (costly per request in Node).
     configuration.timeout = this.#ownTimeout ? 0 : this.#config.httpTimeout;
-    configuration[oidc.customFetch] = this.#fetch;
-    if (jwks) oidc.setJwksCache(configuration, jwks);
+    configuration[oidc.customFetch] = this.#configurationFetch;
+    if (jwks) {
+      const latest = Math.floor(this.#now() / 1000) - KEY_MISS_REFETCH_AGE_S;
+      oidc.setJwksCache(configuration, { jwks: jwks.jwks, uat: Math.min(jwks.uat, latest) });
+    }
     this.#builtWith.set(configuration, credentials);
     return configuration;
   }
@@ -266,6 +287,7 @@ export class ProviderClient {
       // Built like every later configuration (timeout, fetch, keys), from the discovered metadata.
       const configuration = this.#build(server, credentials, jwks);
       this.#server = server;
+      this.#jwksUri = server.jwks_uri ? new URL(server.jwks_uri).href : undefined;
       this.#configuration = configuration;
       this.#failures = 0;
       this.#lastError = undefined;
@@ -282,12 +304,27 @@ export class ProviderClient {
 
 /** A short, secret-free description of a low-level failure for messages and logs. */
 export function describeCause(cause: unknown): string {
+  if (isUnknownSigningKey(cause)) {
+    // oauth4webapi says this only with keys fetched within the last minute (KEY_MISS_REFETCH_AGE_S),
+    // i.e. after fetching them again for this token or just before it.
+    return "the ID token is signed with a key that is not among mojeID's published keys (jwks_uri), even after fetching them again";
+  }
   if (cause instanceof Error) {
     const code = (cause as { code?: unknown }).code;
     const inner = cause.cause instanceof Error ? `; ${cause.cause.message}` : '';
     return `${typeof code === 'string' ? `${code}: ` : ''}${cause.message}${inner}`.slice(0, 300);
   }
   return 'unknown error';
+}
+
+/** oauth4webapi found no key for the token's `kid` (and algorithm) in the JWKS. */
+function isUnknownSigningKey(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    const { code } = current as { code?: unknown };
+    if (code === 'OAUTH_KEY_SELECTION_FAILED' && /no applicable keys/.test(current.message)) return true;
+    current = current.cause;
+  }
+  return false;
 }
 
 /**

@@ -16,8 +16,11 @@ export interface IssuedAuthorization {
 export interface Behaviour {
   /** Edit the ID token claims before signing. */
   idTokenClaims?: (claims: Record<string, unknown>, request: URLSearchParams) => Record<string, unknown>;
-  /** How to sign: the right key (default), another key not in the JWKS, `none`, or a broken signature. */
-  signing?: 'valid' | 'unknown-key' | 'alg-none' | 'bad-signature' | 'no-kid';
+  /**
+   * How to sign: the right key (default), another key not in the JWKS, `none`, or a broken
+   * signature; `random-kid`: a key not in the JWKS under a new random kid each time.
+   */
+  signing?: 'valid' | 'unknown-key' | 'alg-none' | 'bad-signature' | 'no-kid' | 'random-kid';
   /** Edit the authorization response parameters before redirecting. */
   authorizationResponse?: (params: URLSearchParams, request: URLSearchParams) => URLSearchParams;
   /** UserInfo: edit the claims, or answer with a raw response. */
@@ -32,6 +35,11 @@ export interface Behaviour {
   challengeOnBadClient?: boolean;
   /** Extra keys published in the JWKS (key rotation, several keys). */
   extraJwks?: jose.JWK[];
+  /**
+   * Hold successful token responses until this many are waiting, then send them all: the logins
+   * reach the ID token check together (concurrent logins meeting a new key).
+   */
+  tokenBarrier?: number;
 }
 
 export interface TestProvider {
@@ -65,6 +73,7 @@ export async function startTestProvider(options: { clientId?: string; clientSecr
   const counts: Record<string, number> = {};
   const authorizations: IssuedAuthorization[] = [];
   const sockets = new Set<Socket>();
+  let heldTokens: Array<() => void> = [];
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch(() => {
@@ -146,6 +155,15 @@ export async function startTestProvider(options: { clientId?: string; clientSecr
       const accessToken = randomBytes(16).toString('base64url');
       accessTokens.set(accessToken, record.request);
       const idToken = await signIdToken(record.request);
+      const barrier = behaviour.tokenBarrier;
+      if (barrier) {
+        await new Promise<void>((release) => {
+          heldTokens.push(release);
+          if (heldTokens.length < barrier) return;
+          for (const held of heldTokens) held();
+          heldTokens = [];
+        });
+      }
       return json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 600, id_token: idToken });
     }
     if (route === '/oidc/userinfo/') {
@@ -190,8 +208,9 @@ export async function startTestProvider(options: { clientId?: string; clientSecr
     if (signing === 'alg-none') {
       return `${jose.base64url.encode(JSON.stringify({ alg: 'none' }))}.${jose.base64url.encode(JSON.stringify(claims))}.`;
     }
-    const signer = signing === 'unknown-key' ? otherKey : key;
-    const header = signing === 'no-kid' ? { alg: 'RS256' } : { alg: 'RS256', kid: signer.kid };
+    const signer = signing === 'unknown-key' || signing === 'random-kid' ? otherKey : key;
+    const kid = signing === 'random-kid' ? randomBytes(12).toString('base64url') : signer.kid;
+    const header = signing === 'no-kid' ? { alg: 'RS256' } : { alg: 'RS256', kid };
     const jwt = await new jose.SignJWT(claims).setProtectedHeader(header).sign(signer.privateKey);
     if (signing === 'bad-signature') {
       const [h, p, s] = jwt.split('.');
