@@ -14,6 +14,13 @@
  *
  * Needs `oidc-provider` (v9) installed; the library itself never imports it.
  *
+ * It behaves like production mojeID by default (`mode: 'production'`, CLI `--mode`): production's
+ * discovery document, `acr_values` `pwd`/`mod-pr`/`phr` and `http://eidas.europa.eu/LoA/…`,
+ * withheld claims as `null`. `mode: 'manual'` follows the manual 3.1.4 instead (§5.1.12 spelling,
+ * withheld claims left out); `discovery.ts` lists the differences. Each account has login methods
+ * (`loginMethods`: `partial` a password, `business` a one-time password, `nia-high` a security
+ * key), which decide the login-method `acr` it meets and the ID token's `amr` (`acr.ts`).
+ *
  * Form fields, for tests that post directly (application/x-www-form-urlencoded):
  * - `POST /oidc/interaction/<uid>/login`   `account=<account id>`
  * - `POST /oidc/interaction/<uid>/confirm` `claim=<claim name>`, repeated for each claim released

@@ -153,6 +153,33 @@ describe('dynamic registration (§5.1.3)', () => {
   });
 });
 
+describe('pairwise subjects (production advertises subject_types_supported public and pairwise)', () => {
+  async function registered(redirectUri: string): Promise<client.Configuration> {
+    const response = await fetch(`${sim.issuer}registration/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ redirect_uris: [redirectUri], subject_type: 'pairwise', token_endpoint_auth_method: 'client_secret_basic' }),
+    });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body['subject_type']).toBe('pairwise');
+    return client.discovery(new URL(sim.issuer), body['client_id'] as string, undefined, client.ClientSecretBasic(body['client_secret'] as string), {
+      execute: [client.allowInsecureRequests],
+    });
+  }
+
+  it('gives a pairwise client its own sub, the same in ID token and UserInfo and for every client of the same host', async () => {
+    const first = await registered(REDIRECT_URI);
+    const sameHost = await registered(REDIRECT_URI);
+    const { idToken, userinfo } = await codeFlow(first, { scope: 'openid' }, { account: 'nia-high' });
+    expect(idToken.sub).toMatch(/^[A-Za-z0-9]{12}$/);
+    expect(idToken.sub).not.toBe('248289761002');
+    expect(userinfo['sub']).toBe(idToken.sub);
+    expect((await codeFlow(sameHost, { scope: 'openid' }, { account: 'nia-high' })).idToken.sub).toBe(idToken.sub);
+    expect((await codeFlow(first, { scope: 'openid' }, { account: 'partial' })).idToken.sub).not.toBe(idToken.sub);
+  });
+});
+
 describe('clients', () => {
   it('can be added while the simulator runs', async () => {
     const extra = { client_id: 'addedLater01', client_secret: 'added-secret-0123456789', redirect_uris: [REDIRECT_URI] };

@@ -10,6 +10,7 @@ import {
   type LoginThroughSimulatorOptions,
   type RunningSimulator,
   type SimulatorClient,
+  type SimulatorOptions,
 } from '../../src/simulator/index.js';
 
 /** Never contacted: the driver stops at the first redirect away from the simulator. */
@@ -36,8 +37,8 @@ export const PARTIAL_ACCESS_CLIENT: SimulatorClient = {
   full_access: false,
 };
 
-export function startTestSimulator(): Promise<RunningSimulator> {
-  return startSimulator({ clients: [BASIC_CLIENT, POST_CLIENT, PARTIAL_ACCESS_CLIENT] });
+export function startTestSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  return startSimulator({ clients: [BASIC_CLIENT, POST_CLIENT, PARTIAL_ACCESS_CLIENT], ...options });
 }
 
 export async function discover(sim: RunningSimulator, c: SimulatorClient = BASIC_CLIENT): Promise<client.Configuration> {
