@@ -5,16 +5,15 @@
  * errors and docs cannot drift apart.
  */
 import type { AccountRequirement, ConfigurationIssue } from './errors.js';
-import type { AssuranceLevel, ClaimRequirement, MojeIdOptions } from './config.js';
+import type { ClaimRequirement, MojeIdOptions } from './config.js';
 
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'phone', 'address', 'openid2', 'offline_access'] as const;
-export const SUPPORTED_PROMPTS = ['none', 'login', 'consent', 'select_account'] as const;
+import { SUPPORTED_PROMPTS } from './login-options.js';
+
+export { SUPPORTED_PROMPTS };
 
 /** §5.1.12 gives the `oidc/assurance_level` spelling; production discovery lists `LoA` (field notes). */
-export const ASSURANCE_LEVEL_URIS: Readonly<Record<AssuranceLevel, readonly string[]>> = {
-  substantial: ['http://eidas.europa.eu/oidc/assurance_level/substantial', 'http://eidas.europa.eu/LoA/substantial'],
-  high: ['http://eidas.europa.eu/oidc/assurance_level/high', 'http://eidas.europa.eu/LoA/high'],
-};
+export { ASSURANCE_LEVEL_URIS } from './assurance.js';
 
 /** The claim each account requirement is decided by (Appendix 1 flags; full access only for valid/nia). */
 export const ACCOUNT_REQUIREMENT_CLAIMS: Readonly<Record<AccountRequirement, string>> = {
@@ -238,6 +237,15 @@ const SCHEMA = [
       "Require an identity verified through NIA at an eIDAS level (§5.1.12): `substantial` or `high` (or the full URI). The ID token's `acr` must reach it, or the login fails; `high` satisfies `substantial`.",
     defaultText: '(none)',
     example: 'high',
+    fromText: parseString,
+  }),
+  spec({
+    option: 'loginMethod',
+    variable: 'MOJEID_LOGIN_METHOD',
+    description:
+      "Require a login method (§4.3.1, Appendix 6.4): `password`, `multi-factor` (a one-time code or the mojeID Authenticator) or `security-key` (FIDO2), sent as production's `acr_values` `pwd`, `mod-pr`, `phr`. The ID token's `acr` must name that method or a stronger one (docs/assurance.md). Cannot be combined with `acrValues`: one `acr` names one of them.",
+    defaultText: '(any)',
+    example: 'security-key',
     fromText: parseString,
   }),
   spec({

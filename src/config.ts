@@ -5,7 +5,9 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { parseAssuranceLevel, parseLoginMethod, type AssuranceLevel, type LoginMethod } from './assurance.js';
 import { isMojeIdClaimName } from './claims/catalogue.js';
+import { maxAgeProblem, promptProblem, uiLocalesProblem } from './login-options.js';
 import {
   ENVIRONMENTS,
   endpointsForIssuer,
@@ -20,7 +22,6 @@ import { isAddressOrRange } from './tls/client-cert.js';
 import {
   ACCOUNT_REQUIREMENT_CLAIMS,
   ASSURANCE_LEVEL_URIS,
-  SUPPORTED_PROMPTS,
   SUPPORTED_SCOPES,
   optionsFromEnvironment,
   variableOf,
@@ -40,7 +41,8 @@ export type { ConfigurationSchemaEntry } from './config-schema.js';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post';
 export type ClaimRequirement = 'essential' | 'optional';
-export type AssuranceLevel = 'substantial' | 'high';
+export type { AssuranceLevel, LoginMethod } from './assurance.js';
+export { acrSatisfies, assuranceLevelOf, parseAssuranceLevel } from './assurance.js';
 export type LocaleSetting = 'auto' | 'cs' | 'en';
 
 /** What an app passes to `mojeid()` / `new MojeIdStrategy()`; unset options fall back to `MOJEID_*`. */
@@ -69,6 +71,8 @@ export interface MojeIdOptions {
   claims?: Readonly<Record<string, ClaimRequirement>>;
   userinfo?: boolean;
   acrValues?: AssuranceLevel | string;
+  /** Require a login method (§4.3.1): `password`, `multi-factor` or `security-key`. */
+  loginMethod?: LoginMethod | string;
   maxAge?: number;
   prompt?: string;
   uiLocales?: string;
@@ -127,6 +131,7 @@ export interface MojeIdConfig {
   readonly claims: Readonly<Record<string, ClaimRequirement>>;
   readonly userinfo: boolean;
   readonly acrLevel: AssuranceLevel | undefined;
+  readonly loginMethod: LoginMethod | undefined;
   readonly maxAge: number | undefined;
   readonly prompt: string | undefined;
   readonly uiLocales: string | undefined;
@@ -281,7 +286,8 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
 
   const claims: Record<string, ClaimRequirement> = {};
   for (const [name, requirement] of Object.entries(o.claims ?? {})) {
-    if (!isMojeIdClaimName(name)) issue('claims', `unknown claim ${JSON.stringify(name)}; see docs/claims.md for the catalogue (Appendix 1)`);
+    // `sub` is no catalogue entry but production advertises it (claims_supported) and OIDC Core §5.5.1 lets it be requested.
+    if (!isMojeIdClaimName(name) && name !== 'sub') issue('claims', `unknown claim ${JSON.stringify(name)}; see docs/claims.md for the catalogue (Appendix 1)`);
     else if (requirement !== 'essential' && requirement !== 'optional') issue('claims', `claim ${name}: expected "essential" or "optional", got ${JSON.stringify(requirement)}`);
     else claims[name] = requirement;
   }
@@ -299,18 +305,21 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
   let acrLevel: AssuranceLevel | undefined;
   if (o.acrValues !== undefined) {
     acrLevel = parseAssuranceLevel(o.acrValues);
-    if (!acrLevel) issue('acrValues', `expected "substantial" or "high" (or ${ASSURANCE_LEVEL_URIS.high[0]}), got ${JSON.stringify(o.acrValues)}`);
+    if (!acrLevel) issue('acrValues', `expected "substantial" or "high" (or ${ASSURANCE_LEVEL_URIS.high[1]}), got ${JSON.stringify(o.acrValues)}`);
   }
-  if (o.maxAge !== undefined && (!Number.isInteger(o.maxAge) || o.maxAge < 0)) issue('maxAge', `expected whole seconds (0 or more), got ${JSON.stringify(o.maxAge)}`);
-  if (o.prompt !== undefined) {
-    const prompts = o.prompt.split(' ').filter(Boolean);
-    const unknown = prompts.filter((p) => !(SUPPORTED_PROMPTS as readonly string[]).includes(p));
-    if (unknown.length || prompts.length === 0) issue('prompt', `expected ${SUPPORTED_PROMPTS.join(', ')}, got ${JSON.stringify(o.prompt)}`);
-    else if (prompts.includes('none') && prompts.length > 1) issue('prompt', '"none" cannot be combined with other values (OIDC Core §3.1.2.1)');
+  let loginMethod: LoginMethod | undefined;
+  if (o.loginMethod !== undefined) {
+    loginMethod = parseLoginMethod(o.loginMethod);
+    if (!loginMethod) issue('loginMethod', `expected "password", "multi-factor" or "security-key" (or pwd, mod-pr, phr), got ${JSON.stringify(o.loginMethod)}`);
+    else if (acrLevel) issue('loginMethod', 'cannot be combined with acrValues: the ID token\'s single acr names either an eIDAS level or a login method (docs/assurance.md)');
   }
-  if (o.uiLocales !== undefined && !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*( [A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)*$/.test(o.uiLocales.trim())) {
-    issue('uiLocales', `expected space-separated language tags such as "cs en", got ${JSON.stringify(o.uiLocales)}`);
-  }
+  // The same checks as per-request options (login-options.ts).
+  const maxAgeIssue = o.maxAge === undefined ? undefined : maxAgeProblem(o.maxAge);
+  if (maxAgeIssue) issue('maxAge', maxAgeIssue);
+  const promptIssue = o.prompt === undefined ? undefined : promptProblem(o.prompt);
+  if (promptIssue) issue('prompt', promptIssue);
+  const uiLocalesIssue = o.uiLocales === undefined ? undefined : uiLocalesProblem(o.uiLocales);
+  if (uiLocalesIssue) issue('uiLocales', uiLocalesIssue);
 
   const positive = (option: 'httpTimeout' | 'maxPendingLogins' | 'pendingLoginTtl', fallback: number): number => {
     const value = o[option] ?? fallback;
@@ -366,6 +375,7 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
     claims: Object.freeze(claims),
     userinfo: o.userinfo ?? true,
     acrLevel,
+    loginMethod,
     maxAge: o.maxAge,
     prompt: o.prompt,
     uiLocales: o.uiLocales?.trim(),
@@ -436,23 +446,3 @@ function readCaCertificates(source: string | Buffer, report: (message: string) =
   return certificates;
 }
 
-export function parseAssuranceLevel(value: string): AssuranceLevel | undefined {
-  const v = value.trim();
-  if (v === 'substantial' || v === 'high') return v;
-  for (const level of ['substantial', 'high'] as const) if (ASSURANCE_LEVEL_URIS[level].includes(v)) return level;
-  return undefined;
-}
-
-/** The eIDAS level an ID token's `acr` proves (§5.1.12, either URI spelling), if any. */
-export function assuranceLevelOf(acr: unknown): AssuranceLevel | undefined {
-  if (typeof acr !== 'string') return undefined;
-  if (ASSURANCE_LEVEL_URIS.high.includes(acr)) return 'high';
-  if (ASSURANCE_LEVEL_URIS.substantial.includes(acr)) return 'substantial';
-  return undefined;
-}
-
-/** Field notes: `high` satisfies `substantial`; an empty or unknown `acr` satisfies nothing. */
-export function acrSatisfies(acr: unknown, requested: AssuranceLevel): boolean {
-  const level = assuranceLevelOf(acr);
-  return level === 'high' || (level === 'substantial' && requested === 'substantial');
-}

@@ -14,6 +14,7 @@ export type MojeIdErrorCode =
   | 'unauthorized_client'
   | 'provider_error'
   | 'invalid_callback'
+  | 'bad_request'
   | 'state_mismatch'
   | 'token_validation_failed'
   | 'userinfo_failed'
@@ -148,15 +149,19 @@ export class ResponseValidationError extends MojeIdError {
   }
 }
 
-/** §5.1.12: the ID token's `acr` does not reach the eIDAS level the app asked for. */
+/**
+ * §5.1.12, §4.3.1: the ID token's `acr` does not reach the eIDAS level or the login method the
+ * app asked for (docs/assurance.md).
+ */
 export class AssuranceLevelError extends MojeIdError {
+  /** The `acr` value requested (the weakest that would have done). */
   readonly requested: string;
   readonly received: string | undefined;
 
-  constructor(requested: string, received: string | undefined) {
+  constructor(requested: string, received: string | undefined, requirement = requested) {
     super(
       'insufficient_assurance',
-      `the ID token's acr (${received === undefined ? 'absent' : JSON.stringify(received)}) does not satisfy the requested level ${requested}`,
+      `the ID token's acr (${received === undefined ? 'absent' : JSON.stringify(received)}) does not satisfy the required ${requirement} (${requested})`,
       { status: 403 },
     );
     this.requested = requested;

@@ -16,6 +16,16 @@ export { mojeid, defaultUser, pageSecurityHeaders } from './routes/index.js';
 export type { MojeIdRouter, MojeIdRouterOptions, MojeIdSessionUser } from './routes/index.js';
 export type { MojeIdHooks, MojeIdLogger, PassportInstance } from './routes/context.js';
 export { requireMojeIdLogin } from './routes/guard.js';
+export { mojeIdLoginOf } from './login-record.js';
+export type { MojeIdLoginRecord } from './login-record.js';
+export {
+  ASSURANCE_LEVELS,
+  LOGIN_METHODS,
+  LOGIN_METHOD_ACR,
+  acrSatisfiesLoginMethod,
+  parseLoginMethod,
+} from './assurance.js';
+export type { LoginMethod } from './assurance.js';
 export { REGISTRATION_STATUSES, NOTIFY_BODY_LIMIT } from './routes/account-creation.js';
 export type {
   AccountCreationOptions,

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
-import type { AssuranceLevel } from './config.js';
+import type { AssuranceLevel, LoginMethod } from './assurance.js';
 import { sessionOf } from './session.js';
 
 export interface PendingLogin {
@@ -16,6 +16,7 @@ export interface PendingLogin {
   readonly returnTo: string;
   readonly maxAge?: number;
   readonly acrLevel?: AssuranceLevel;
+  readonly loginMethod?: LoginMethod;
   /** Epoch milliseconds. */
   readonly createdAt: number;
 }

@@ -4,7 +4,7 @@
  * catalogue (Appendix 1), the raw ID token and UserInfo claims, the eIDAS level and the tokens.
  */
 import type { AssuranceLevel } from './config.js';
-import { assuranceLevelOf } from './config.js';
+import { assuranceLevelOf, loginMethodOf, type LoginMethod } from './assurance.js';
 import type { ClaimProblem } from './claims/normalise.js';
 import type { MojeIdClaims } from './claims/types.js';
 
@@ -38,6 +38,8 @@ export interface MojeIdProfile {
   /** The eIDAS level the `acr` proves (§5.1.12), if any. */
   readonly assuranceLevel: AssuranceLevel | undefined;
   readonly amr: readonly string[] | undefined;
+  /** The login method the `acr` proves (`pwd`, `mod-pr`, `phr` in production; docs/assurance.md), if any. */
+  readonly loginMethod: LoginMethod | undefined;
   /** Seconds since the epoch of the user's last active authentication at mojeID. */
   readonly authTime: number | undefined;
   readonly tokens: MojeIdTokens;
@@ -86,6 +88,7 @@ export function buildProfile(input: {
     issuer: String(idToken['iss']),
     acr: typeof idToken['acr'] === 'string' ? idToken['acr'] : undefined,
     assuranceLevel: assuranceLevelOf(idToken['acr']),
+    loginMethod: loginMethodOf(idToken['acr']),
     amr,
     authTime: typeof idToken['auth_time'] === 'number' ? idToken['auth_time'] : undefined,
     tokens: input.tokens,

@@ -13,18 +13,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import type passport from 'passport';
 import * as oidc from 'openid-client';
+import { CLAIM_CATALOGUE, type ClaimDefinition } from './claims/catalogue.js';
 import { normaliseClaims } from './claims/normalise.js';
 import {
-  ACCOUNT_REQUIREMENT_CLAIMS,
-  ASSURANCE_LEVEL_URIS,
   acrSatisfies,
-  isSafeRelativePath,
-  parseAssuranceLevel,
-  resolveConfig,
+  acrSatisfiesLoginMethod,
+  acrValuesFor,
+  describeRequirement,
+  levelSpelling,
+  LOGIN_METHOD_ACR,
   type AssuranceLevel,
-  type MojeIdConfig,
-  type MojeIdOptions,
-} from './config.js';
+  type LoginMethod,
+} from './assurance.js';
+import { ACCOUNT_REQUIREMENT_CLAIMS, isSafeRelativePath, resolveConfig, type MojeIdConfig, type MojeIdOptions } from './config.js';
+import { combineLoginOptions } from './login-options.js';
 import { renewalForConfig } from './client-registration/configured-renewal.js';
 import type { CredentialRenewal, RenewalHooks, RenewalRetryOptions } from './client-registration/renewal.js';
 import { isClientAuthenticationFailure, mapAuthorizationResponseError, mapCodeGrantError, mapUserInfoError } from './error-mapping.js';
@@ -74,13 +76,20 @@ export interface MojeIdStrategyOptions extends MojeIdOptions, RenewalHooks {
   logger?: MojeIdLogger;
 }
 
-/** Per-request options: `passport.authenticate('mojeid', { returnTo: '/orders' })`. */
+/**
+ * Per-request options: `passport.authenticate('mojeid', { returnTo: '/orders' })`. They are
+ * checked like configuration (a bad value fails the login start with `invalid_configuration`,
+ * never silently dropped) and may make the login stricter than configured, never weaker:
+ * `acrValues` and `loginMethod` take the stronger, `maxAge` the shorter of the two.
+ */
 export interface MojeIdAuthenticateOptions {
   /** Same-origin path to return to after login; anything else is replaced by `/`. */
   returnTo?: string;
   prompt?: string;
   maxAge?: number;
   acrValues?: AssuranceLevel | string;
+  /** `password`, `multi-factor` or `security-key` (§4.3.1); docs/assurance.md. */
+  loginMethod?: LoginMethod | string;
   uiLocales?: string;
 }
 
@@ -160,11 +169,8 @@ export class MojeIdStrategy implements passport.Strategy {
   /** Builds the authorization request (§5.1.6) and redirects the browser to mojeID. */
   private async startLogin(req: Request, options: MojeIdAuthenticateOptions, outcome: Outcome): Promise<void> {
     const config = this.config;
+    const { acrLevel, loginMethod, maxAge, prompt, uiLocales } = combineLoginOptions(config, options);
     const configuration = await this.provider.configuration();
-    const acrLevel = options.acrValues !== undefined ? parseAssuranceLevel(options.acrValues) : config.acrLevel;
-    const maxAge = options.maxAge ?? config.maxAge;
-    const prompt = options.prompt ?? config.prompt;
-    const uiLocales = options.uiLocales ?? config.uiLocales;
     // Same values as openid-client's randomState/randomNonce/randomPKCECodeVerifier (32 random
     // bytes each, base64url) and calculatePKCECodeChallenge (RFC 7636 S256), but from one
     // synchronous CSPRNG read and hash: openid-client's go through WebCrypto's asynchronous jobs,
@@ -187,7 +193,10 @@ export class MojeIdStrategy implements passport.Strategy {
     }
     const claimsParameter = buildClaimsParameter(config);
     if (claimsParameter) params['claims'] = claimsParameter;
-    if (acrLevel) params['acr_values'] = ASSURANCE_LEVEL_URIS[acrLevel][0] as string;
+    // In the spelling the provider advertises: production lists `…/LoA/high`, the manual
+    // `…/oidc/assurance_level/high` (§5.1.12); a provider ignores values it does not know.
+    const acrValues = acrValuesFor({ ...(acrLevel ? { level: acrLevel } : {}), ...(loginMethod ? { loginMethod } : {}) }, configuration.serverMetadata().acr_values_supported);
+    if (acrValues.length) params['acr_values'] = acrValues.join(' ');
     if (maxAge !== undefined) params['max_age'] = String(maxAge);
     if (prompt) params['prompt'] = prompt;
     if (uiLocales) params['ui_locales'] = uiLocales;
@@ -201,6 +210,7 @@ export class MojeIdStrategy implements passport.Strategy {
         returnTo: safeReturnTo(options.returnTo),
         ...(maxAge !== undefined ? { maxAge } : {}),
         ...(acrLevel ? { acrLevel } : {}),
+        ...(loginMethod ? { loginMethod } : {}),
         createdAt: Date.now(),
       },
       config.maxPendingLogins,
@@ -277,8 +287,13 @@ export class MojeIdStrategy implements passport.Strategy {
       throw mapCodeGrantError(new Error('the ID token was issued in the future (iat)'));
     }
 
+    const received = typeof idToken.acr === 'string' ? idToken.acr : undefined;
     if (pending.acrLevel && !acrSatisfies(idToken.acr, pending.acrLevel)) {
-      throw new AssuranceLevelError(ASSURANCE_LEVEL_URIS[pending.acrLevel][0] as string, typeof idToken.acr === 'string' ? idToken.acr : undefined);
+      const advertised = configuration.serverMetadata().acr_values_supported;
+      throw new AssuranceLevelError(levelSpelling(pending.acrLevel, advertised), received, describeRequirement({ level: pending.acrLevel }));
+    }
+    if (pending.loginMethod && !acrSatisfiesLoginMethod(idToken.acr, pending.loginMethod)) {
+      throw new AssuranceLevelError(LOGIN_METHOD_ACR[pending.loginMethod], received, describeRequirement({ loginMethod: pending.loginMethod }));
     }
 
     let userinfo: Record<string, unknown> | undefined;
@@ -411,10 +426,20 @@ export function safeReturnTo(returnTo: unknown): string {
   return typeof returnTo === 'string' && returnTo.length <= 2048 && isSafeRelativePath(returnTo) ? returnTo : '/';
 }
 
-/** §5.1.6: individual claims go where they will be read: UserInfo, or the ID token without it. */
+/**
+ * §5.1.6: individual claims go where they will be read: UserInfo, or the ID token without it.
+ * Without UserInfo, the claims a scope releases are asked for in the ID token too: mojeID puts
+ * them there only when the `claims` parameter names them (field notes), so `scope: 'openid email'`
+ * with `userinfo: false` would otherwise deliver no e-mail at all.
+ */
 export function buildClaimsParameter(config: MojeIdConfig): string | undefined {
-  const entries = Object.entries(config.claims);
-  if (!entries.length) return undefined;
-  const request = Object.fromEntries(entries.map(([name, requirement]) => [name, requirement === 'essential' ? { essential: true } : null]));
+  const request: Record<string, { essential: true } | null> = {};
+  for (const [name, requirement] of Object.entries(config.claims)) request[name] = requirement === 'essential' ? { essential: true } : null;
+  if (!config.userinfo) {
+    for (const claim of CLAIM_CATALOGUE as readonly ClaimDefinition[]) {
+      if (claim.scope !== undefined && config.scope.includes(claim.scope) && !Object.hasOwn(request, claim.name)) request[claim.name] = null;
+    }
+  }
+  if (!Object.keys(request).length) return undefined;
   return JSON.stringify(config.userinfo ? { userinfo: request } : { id_token: request });
 }

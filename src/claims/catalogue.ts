@@ -198,6 +198,16 @@ export const CLAIM_CATALOGUE = [
   // Production advertises this misspelling and not the Appendix 1 spelling `mojeid_url_twitter`
   // (field notes), so either may arrive. Both are catalogued.
   { name: 'mojeid_url_twiter', label: 'URL: Twitter (misspelled identifier)', group: 'URL', type: 'string', fullAccessOnly: false, documented: false },
+  // Standard claims of OIDC Core §5.1 that production advertises (`claims_supported`, October
+  // 2024) though Appendix 1 does not list them; `preferred_username` is also in §5.1.10's own
+  // UserInfo example. Released by the `profile` scope (OIDC Core §5.4); `updated_at` is a number
+  // of seconds since the epoch, `picture` a URL.
+  { name: 'middle_name', label: 'Name: middle name', group: 'Name', type: 'string', scope: 'profile', fullAccessOnly: false, documented: false },
+  { name: 'preferred_username', label: 'Name: preferred username', group: 'Name', type: 'string', scope: 'profile', fullAccessOnly: false, documented: false },
+  { name: 'picture', label: 'URL: profile picture', group: 'URL', type: 'string', scope: 'profile', fullAccessOnly: false, documented: false },
+  { name: 'locale', label: 'Other data: locale', group: 'Other data', type: 'string', scope: 'profile', fullAccessOnly: false, documented: false },
+  { name: 'zoneinfo', label: 'Other data: time zone', group: 'Other data', type: 'string', scope: 'profile', fullAccessOnly: false, documented: false },
+  { name: 'updated_at', label: 'Other data: last update of the data (seconds since the epoch)', group: 'Other data', type: 'integer', scope: 'profile', fullAccessOnly: false, documented: false },
 ] as const satisfies readonly ClaimDefinition[];
 
 /** Name of a catalogued claim (Appendix 1 (§9.1) plus the undocumented production ones). */

@@ -50,6 +50,10 @@ export function metadataProblems(metadata: Readonly<Record<string, unknown>>, re
       issues.push({ option: field, variable: field, message: 'must be a non-empty string' });
     }
   }
+  const subjectType = metadata['subject_type'];
+  if (subjectType !== undefined && subjectType !== 'public' && subjectType !== 'pairwise') {
+    issues.push({ option: 'subject_type', variable: 'subject_type', message: `expected public or pairwise, got ${JSON.stringify(subjectType)}` });
+  }
   const method = metadata['token_endpoint_auth_method'];
   if (method !== undefined && !AUTH_METHODS.includes(method as string)) {
     issues.push({

@@ -21,6 +21,7 @@ const NAMED = [
   'policy_uri',
   'assertion_uris',
   'application_type',
+  'subject_type',
 ] as const;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -58,6 +59,7 @@ export function parseClientRegistration(body: unknown, what: string): ClientRegi
     policy_uri: text(record['policy_uri']),
     assertion_uris: texts(record['assertion_uris']),
     application_type: text(record['application_type']),
+    subject_type: text(record['subject_type']),
     other,
   };
 }

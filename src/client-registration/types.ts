@@ -24,6 +24,11 @@ export interface ClientMetadata {
   assertion_uris?: string[];
   /** `web` for a server-side app (the manual's example). */
   application_type?: 'web' | 'native';
+  /**
+   * `pairwise` (production advertises it in `subject_types_supported`): a `sub` that differs per
+   * sector (OIDC Core §8.1), so another service cannot correlate the person by it. Default `public`.
+   */
+  subject_type?: 'public' | 'pairwise';
 }
 
 /** What a Registration Change may set (§5.1.3): everything but `redirect_uris` and `client_id`. */
@@ -59,6 +64,8 @@ export interface ClientRegistration {
   policy_uri: string | undefined;
   assertion_uris: string[] | undefined;
   application_type: string | undefined;
+  /** `public` or `pairwise`, when the answer says (docs/assurance.md). */
+  subject_type: string | undefined;
   /** Every other member of the answer (grant_types, response_types, ...), as received. */
   other: Readonly<Record<string, unknown>>;
 }

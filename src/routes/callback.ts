@@ -6,6 +6,7 @@
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { markLoginFinished, passportLogInError, passportSetupProblem } from '../passport-wiring.js';
+import { recordLogin } from '../login-record.js';
 import { restoreLoginState, snapshotLoginState } from '../pending-logins.js';
 import type { MojeIdAuthInfo } from '../strategy.js';
 import type { RouteContext } from './context.js';
@@ -35,6 +36,7 @@ export function callbackRouter(ctx: RouteContext): Router {
         }
         restoreLoginState(req, carried);
         markLoginFinished(req);
+        if (info?.profile) recordLogin(req, info.profile);
         res.set('Cache-Control', 'no-store');
         res.redirect(303, returnTo);
       });

@@ -9,6 +9,7 @@ import type { MojeIdConfig } from '../config.js';
 import type { MojeIdError } from '../errors.js';
 import { negotiateLocale, type Locale } from '../views/messages.js';
 import type { MojeIdLogger } from '../logger.js';
+import { stepUpQuery, type StepUp } from './step-up.js';
 
 export { consoleLogger, type MojeIdLogger } from '../logger.js';
 
@@ -86,7 +87,13 @@ function appLocale(ctx: RouteContext, req: Request): Locale | undefined {
   }
 }
 
-/** `<login>?returnTo=…`, with `returnTo` only when it is not the default. */
-export function loginUrl(ctx: RouteContext, returnTo: string): string {
-  return returnTo === '/' ? ctx.paths.login : `${ctx.paths.login}?returnTo=${encodeURIComponent(returnTo)}`;
+/** `<login>?returnTo=…`, with `returnTo` only when it is not the default, and a route's step-up demands. */
+export function loginUrl(ctx: RouteContext, returnTo: string, stepUp: StepUp = {}): string {
+  return withQuery(ctx.paths.login, returnTo, stepUp);
+}
+
+/** `path?returnTo=…&assurance=…`, leaving out what is default. */
+export function withQuery(path: string, returnTo: string, stepUp: StepUp = {}): string {
+  const query = `${returnTo === '/' ? '' : `&returnTo=${encodeURIComponent(returnTo)}`}${stepUpQuery(stepUp)}`;
+  return query ? `${path}?${query.slice(1)}` : path;
 }

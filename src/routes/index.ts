@@ -38,6 +38,7 @@ import { boundLoginButton, loginPageRouter, type MojeIdRouterLoginButtonOptions 
 import { logoutRouter } from './logout.js';
 import { notifyRouter } from './notify.js';
 import { registerRouter } from './register.js';
+import { attachRouterInfo, type RouterInfo } from './router-info.js';
 
 interface RouterOptionsBase extends Omit<MojeIdStrategyOptions, 'passReqToCallback'>, MojeIdHooks {
   /** Use an existing strategy instead of creating one from these options. */
@@ -188,7 +189,9 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
   // protected page's CPU, docs/benchmarks.md scenario 1), so requests elsewhere skip it. Same
   // matching as Express's: case-insensitive, and the path ends at `/`, `?` or the end.
   const prefix = (config.mountPath || '/').toLowerCase();
+  const routerInfo: RouterInfo = { paths: ctx.paths, clockTolerance: config.clockTolerance };
   const router = function mojeidRouter(req: Request, res: Response, next: NextFunction): void {
+    attachRouterInfo(req, routerInfo);
     if (prefix !== '/' && !isUnderPath(req.url, prefix)) {
       next();
       return;

@@ -5,6 +5,8 @@ import { safeReturnTo } from '../strategy.js';
 import type { Locale } from '../views/messages.js';
 import { loginButtonHtml, loginButtonTargets, loginPage } from '../views/pages.js';
 import { localeFor, loginUrl, type RouteContext } from './context.js';
+import { sendError } from './error-response.js';
+import { parseStepUpQuery, type StepUp } from './step-up.js';
 
 /** `router.loginButton(options)`: the button for this router, its paths and its mojeID instance filled in. */
 export interface MojeIdRouterLoginButtonOptions {
@@ -44,6 +46,13 @@ export function loginPageRouter(ctx: RouteContext): Router {
   router.get('/', (req: Request, res: Response) => {
     const locale = localeFor(ctx, req);
     const returnTo = safeReturnTo(req.query['returnTo']);
+    let stepUp: StepUp;
+    try {
+      stepUp = parseStepUpQuery(req);
+    } catch (error) {
+      sendError(ctx, req, res, error, returnTo);
+      return;
+    }
     const user = typeof req.isAuthenticated === 'function' && req.isAuthenticated() ? req.user : undefined;
     res.set('Cache-Control', 'no-store');
     res.type('html').send(
@@ -52,7 +61,7 @@ export function loginPageRouter(ctx: RouteContext): Router {
         title: locale === 'cs' ? 'Přihlášení přes mojeID' : 'Log in with mojeID',
         stylesheetUrl: ctx.paths.stylesheet,
         languageLinks: { cs: '?lang=cs', en: '?lang=en' },
-        loginUrl: loginUrl(ctx, returnTo),
+        loginUrl: loginUrl(ctx, returnTo, stepUp),
         createAccountUrl: ctx.config.endpoints.createAccountUrl,
         ...(user
           ? { user: { name: displayNameOf(user), logout: { locale, logoutUrl: ctx.paths.logout, csrfToken: csrfToken(req) } } }

@@ -1,15 +1,31 @@
-/** GET <mount>/login: starts the authorization-code flow (redirect to mojeID). */
+/**
+ * GET <mount>/login: starts the authorization-code flow (redirect to mojeID), with a route's
+ * step-up demands (`assurance`, `loginMethod`, `maxAge`) when the guard sent the browser here.
+ */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { MojeIdAuthenticateOptions } from '../strategy.js';
 import { safeReturnTo } from '../strategy.js';
 import type { RouteContext } from './context.js';
 import { sendError } from './error-response.js';
+import { parseStepUpQuery, type StepUp } from './step-up.js';
 
 export function loginRouter(ctx: RouteContext): Router {
   const router = Router();
   router.get('/login', (req: Request, res: Response, next: NextFunction) => {
     const returnTo = safeReturnTo(req.query['returnTo']);
-    const options: MojeIdAuthenticateOptions = { returnTo };
+    let stepUp: StepUp;
+    try {
+      stepUp = parseStepUpQuery(req);
+    } catch (error) {
+      sendError(ctx, req, res, error, returnTo);
+      return;
+    }
+    const options: MojeIdAuthenticateOptions = {
+      returnTo,
+      ...(stepUp.assurance ? { acrValues: stepUp.assurance } : {}),
+      ...(stepUp.loginMethod ? { loginMethod: stepUp.loginMethod } : {}),
+      ...(stepUp.maxAge !== undefined ? { maxAge: stepUp.maxAge } : {}),
+    };
     ctx.passport.authenticate(ctx.strategyName, options, (error: unknown, _user?: unknown, info?: unknown) => {
       sendError(ctx, req, res, error ?? (info as { error?: unknown } | undefined)?.error ?? info, returnTo);
     })(req, res, next);

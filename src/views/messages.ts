@@ -128,6 +128,10 @@ export const ERROR_TEXTS: Readonly<Record<MojeIdErrorCode, Readonly<Record<Local
     cs: 'Odpověď na přihlášení je neplatná nebo už byla použita. Začněte prosím znovu.',
     en: 'The login response is invalid or was already used. Please start again.',
   },
+  bad_request: {
+    cs: 'Tento odkaz na přihlášení není platný. Začněte prosím znovu.',
+    en: 'This login link is not valid. Please start again.',
+  },
   state_mismatch: {
     cs: 'Toto přihlášení vypršelo, už bylo dokončeno, nebo bylo zahájeno jinde. Začněte prosím znovu.',
     en: 'This login has expired, was already completed, or was started elsewhere. Please start again.',

@@ -70,6 +70,11 @@ describe('claims catalogue against production discovery (field notes)', () => {
     }
   });
 
+  it('covers every claim that production advertises, but sub (issue 11: the configuration refused preferred_username & co.)', () => {
+    expect([...supported].filter((name) => name !== 'sub' && !CLAIM_NAMES.has(name))).toEqual([]);
+    expect(claimDefinition('updated_at')?.type).toBe('integer');
+  });
+
   it('covers every mojeid_* claim that production advertises', () => {
     const missing = [...supported].filter((name) => name.startsWith('mojeid_') && !CLAIM_NAMES.has(name));
     expect(missing).toEqual([]);
@@ -98,6 +103,7 @@ describe('claims catalogue structure', () => {
       openid2_id: 'openid2',
       name: 'profile', given_name: 'profile', family_name: 'profile', nickname: 'profile',
       profile: 'profile', website: 'profile', gender: 'profile', birthdate: 'profile',
+      middle_name: 'profile', preferred_username: 'profile', picture: 'profile', locale: 'profile', zoneinfo: 'profile', updated_at: 'profile',
       email: 'email', email_verified: 'email',
       phone_number: 'phone', phone_number_verified: 'phone',
       address: 'address',
@@ -111,7 +117,7 @@ describe('claims catalogue structure', () => {
   it('recognises catalogued names and nothing else, including Object.prototype names', () => {
     expect(isMojeIdClaimName('mojeid_valid')).toBe(true);
     expect(isMojeIdClaimName('mojeid_url_twiter')).toBe(true);
-    for (const name of ['sub', 'locale', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '']) {
+    for (const name of ['sub', 'mojeid_unknown', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '']) {
       expect({ name, known: isMojeIdClaimName(name), definition: claimDefinition(name) }).toEqual({ name, known: false, definition: undefined });
     }
   });

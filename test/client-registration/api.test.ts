@@ -51,6 +51,16 @@ function countingFetch(): { fetch: typeof fetch; count: () => number } {
 }
 
 describe('registerClient (§5.1.3 automatic registration)', () => {
+  it('registers for pairwise subjects, which production advertises, and refuses another subject type before sending', async () => {
+    const registration = await register({ subject_type: 'pairwise' });
+    expect(registration.subject_type).toBe('pairwise');
+    const counting = countingFetch();
+    await expect(
+      registerClient({ redirect_uris: [REDIRECT_URI], subject_type: 'per-user' as 'pairwise' }, { issuer: sim.issuer, fetch: counting.fetch }),
+    ).rejects.toThrow(/subject_type.*expected public or pairwise/);
+    expect(counting.count()).toBe(0);
+  });
+
   it('registers with the metadata of the manual and §4.4.1 / §6.2, and answers a typed registration', async () => {
     const registration = await register({
       client_name: 'Testovací e-shop',

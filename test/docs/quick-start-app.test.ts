@@ -102,9 +102,12 @@ it('logs in over plain http://localhost and out again, the session cookie not Se
 
   const orders = await visit('/orders');
   expect(orders.status).toBe(303);
-  expect(orders.headers.get('location')).toBe('/auth/mojeid/login?returnTo=%2Forders');
+  // The guard sends the browser to the login page with the button (§5.1.4), which leads to the login.
+  expect(orders.headers.get('location')).toBe('/auth/mojeid?returnTo=%2Forders');
+  const loginPage = await (await visit(orders.headers.get('location') as string)).text();
+  expect(attribute(loginPage, /class="mojeid-button" href="([^"]+)"/)).toBe('/auth/mojeid/login?returnTo=%2Forders');
 
-  const start = await visit(orders.headers.get('location') as string);
+  const start = await visit('/auth/mojeid/login?returnTo=%2Forders');
   expect(start.status).toBe(302);
   const sessionCookie = start.headers.getSetCookie().find((c) => c.startsWith('connect.sid='));
   expect(sessionCookie).toBeDefined();

@@ -132,12 +132,13 @@ describe('example app', () => {
 
   it('shows the acr and the assurance level received from a NIA-verified account', async () => {
     // The simulator (like oidc-provider) puts `acr` in the ID token when it is asked for.
-    const app = await start({ MOJEID_ACR_VALUES: 'substantial' });
+    // Asked in production's spelling (the simulator's discovery advertises it), asserted the same way.
+    const app = await start({ MOJEID_ACR_VALUES: 'high' });
     const client = new Client();
     const choice = await firstLogin(app, client, 'nia-high');
     await client.post(app.url('/account/mojeid/create'), { _csrf: csrfFrom(choice) });
     const profile = await client.get(app.url('/profile'));
-    expect(profile.body).toContain(String(NIA_HIGH.acr));
+    expect(profile.body).toContain('http://eidas.europa.eu/LoA/high');
     expect(profile.body).toMatch(/Assurance level<\/th><td>high</);
   });
 

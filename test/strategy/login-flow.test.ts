@@ -44,10 +44,16 @@ describe('the authorization request', () => {
     expect(JSON.parse(url.searchParams.get('claims') ?? '')).toEqual({ userinfo: { email: { essential: true }, nickname: null } });
   });
 
-  it('asks for claims in the ID token when UserInfo is switched off', async () => {
-    await setup({ claims: { email: 'essential' }, userinfo: false });
+  it('asks for claims in the ID token when UserInfo is switched off, those its scope releases included', async () => {
+    await setup({ claims: { email: 'essential' }, userinfo: false, scope: 'openid email' });
     const started = await new TestBrowser().get(`${app.origin}/auth/mojeid/login`);
-    expect(JSON.parse(new URL(started.location as string).searchParams.get('claims') ?? '')).toEqual({ id_token: { email: { essential: true } } });
+    expect(JSON.parse(new URL(started.location as string).searchParams.get('claims') ?? '')).toEqual({ id_token: { email: { essential: true }, email_verified: null } });
+  });
+
+  it('asks for the claims of a scope in the ID token when UserInfo is off and no claim is listed (they vanished before)', async () => {
+    await setup({ userinfo: false, scope: 'openid phone' });
+    const started = await new TestBrowser().get(`${app.origin}/auth/mojeid/login`);
+    expect(JSON.parse(new URL(started.location as string).searchParams.get('claims') ?? '')).toEqual({ id_token: { phone_number: null, phone_number_verified: null } });
   });
 
   it('sends acr_values, max_age, prompt and ui_locales when configured', async () => {
@@ -386,15 +392,17 @@ describe('logout', () => {
 });
 
 describe('requireMojeIdLogin', () => {
-  it('sends pages to the login and back, and answers API clients with 401 JSON', async () => {
+  it('sends pages to the login page with the button (§5.1.4) and back, and answers API clients with 401 JSON', async () => {
     await setup();
     const browser = new TestBrowser();
     const page = await browser.get(`${app.origin}/private/page?tab=2`);
     expect(page.status).toBe(303);
-    expect(page.location).toBe(`${app.origin}/auth/mojeid/login?returnTo=${encodeURIComponent('/private/page?tab=2')}`);
+    expect(page.location).toBe(`${app.origin}/auth/mojeid?returnTo=${encodeURIComponent('/private/page?tab=2')}`);
+    const loginPage = await browser.get(page.location as string);
+    expect(loginPage.body).toContain(`class="mojeid-button" href="/auth/mojeid/login?returnTo=${encodeURIComponent('/private/page?tab=2')}"`);
     const api = await browser.get(`${app.origin}/private/page`, { accept: 'application/json' });
     expect(api.status).toBe(401);
-    expect(JSON.parse(api.body)).toEqual({ error: 'login_required', login: '/auth/mojeid/login' });
+    expect(JSON.parse(api.body)).toEqual({ error: 'login_required', login: '/auth/mojeid?returnTo=%2Fprivate%2Fpage' });
   });
 });
 

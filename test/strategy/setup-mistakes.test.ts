@@ -128,6 +128,15 @@ async function throughMojeId(browser: TestBrowser, start: string, headers?: Reco
   return loginThroughSimulator(started.location as string, { account: 'partial' });
 }
 
+/** From a guarded page's redirect: the login page, then its mojeID button (§5.1.4). */
+async function throughLoginPage(browser: TestBrowser, app: WiredApp, loginPage: string): Promise<URL> {
+  const page = await browser.get(loginPage);
+  expect(page.status).toBe(200);
+  const href = /class="mojeid-button" href="([^"]+)"/.exec(page.body)?.[1]?.replace(/&amp;/g, '&');
+  expect(href).toBeDefined();
+  return throughMojeId(browser, `${app.origin}${href as string}`);
+}
+
 function lastStateMismatch(app: WiredApp): StateMismatchError {
   const error = app.errors.at(-1);
   expect(error).toBeInstanceOf(StateMismatchError);
@@ -307,9 +316,7 @@ describe('Passport wiring mistakes are named', () => {
     const browser = new TestBrowser();
     const protectedPage = await browser.get(`${app.origin}/private/page`);
     expect(protectedPage.status).toBe(303);
-    const loginStart = await browser.get(protectedPage.location as string);
-    expect(loginStart.location?.startsWith(simulator.issuer)).toBe(true);
-    const callback = await loginThroughSimulator(loginStart.location as string, { account: 'partial' });
+    const callback = await throughLoginPage(browser, app, protectedPage.location as string);
     const done = await browser.get(callback);
     expect(done.status).toBe(303);
     expect(done.location).toBe(`${app.origin}/private/page`);
@@ -338,7 +345,8 @@ describe('Passport wiring mistakes are named', () => {
     const app = await startWiredApp();
     const browser = new TestBrowser();
     const protectedPage = await browser.get(`${app.origin}/private/page`);
-    const callback = await throughMojeId(browser, protectedPage.location as string);
+    expect(protectedPage.location).toBe(`${app.origin}/auth/mojeid?returnTo=%2Fprivate%2Fpage`);
+    const callback = await throughLoginPage(browser, app, protectedPage.location as string);
     const done = await browser.get(callback);
     const page = await browser.get(done.location as string);
     expect(page.status).toBe(200);

@@ -66,7 +66,8 @@ afterAll(() => {
 /**
  * The app, the same for both module systems after its imports: a server on 127.0.0.1:0, the
  * simulator with a client for it, `mojeid()` and a page behind `requireMojeIdLogin()`; then a
- * browser (cookies kept, redirects followed one by one) opens the page, logs in as `partial`,
+ * browser (cookies kept, redirects followed one by one) opens the page, presses the button on the
+ * login page it is sent to, logs in as `partial`,
  * and the outcome of each step is printed as one JSON line.
  */
 const APP_BODY = `
@@ -100,13 +101,16 @@ async function get(url) {
 
 try {
   const guarded = await get(origin + '/orders');
-  const started = await get(guarded.location);
+  const loginPage = await get(guarded.location);
+  const button = /class="mojeid-button" href="([^"]+)"/.exec(loginPage.body)[1].replace(/&amp;/g, '&');
+  const started = await get(origin + button);
   const callback = await loginThroughSimulator(started.location, { account: 'partial' });
   const returned = await get(callback.href);
   const page = await get(returned.location ?? origin + '/orders');
   console.log(JSON.stringify({
     library,
     guarded: { status: guarded.status, location: guarded.location.replace(origin, '') },
+    button,
     started: { status: started.status, toSimulator: started.location.startsWith(simulator.issuer) },
     returned: { status: returned.status, location: returned.location && returned.location.replace(origin, '') },
     page: { status: page.status, body: page.body },
@@ -182,7 +186,8 @@ describe('the packed package installed into a fresh app', () => {
     const result = JSON.parse(stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
     expect(result).toEqual({
       library: `${pathToFileURL(installed).href}/dist/index.js`,
-      guarded: { status: expect.any(Number), location: '/auth/mojeid/login?returnTo=%2Forders' },
+      guarded: { status: expect.any(Number), location: '/auth/mojeid?returnTo=%2Forders' },
+      button: '/auth/mojeid/login?returnTo=%2Forders',
       started: { status: 302, toSimulator: true },
       returned: { status: 303, location: '/orders' },
       page: { status: 200, body: expect.any(String) },

@@ -47,6 +47,7 @@ export const register: Command = {
     'policy-uri': { type: 'string' },
     'auth-method': { type: 'string' },
     'assertion-uri': { type: 'string', multiple: true },
+    'subject-type': { type: 'string' },
     'credentials-file': { type: 'string' },
     force: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -71,6 +72,7 @@ Client metadata:
   --auth-method <method>     client_secret_basic (default; mojeID's default) or client_secret_post
   --assertion-uri <url>      where notifications about accounts created from the service are sent
                              (§6.2; repeatable)
+  --subject-type <type>      public (default) or pairwise: a sub that differs per sector (docs/assurance.md)
 Output:
   --env-file <path>          write the variables to this .env file instead of printing them: a new
                              file gets mode 0600; variables it already sets are not replaced
@@ -103,6 +105,7 @@ Example:
       ...(optional('client-uri') ? { client_uri: optional('client-uri') } : {}),
       ...(optional('policy-uri') ? { policy_uri: optional('policy-uri') } : {}),
       ...(listOption(values, 'assertion-uri') ? { assertion_uris: listOption(values, 'assertion-uri') } : {}),
+      ...(optional('subject-type') ? { subject_type: optional('subject-type') as ClientMetadata['subject_type'] } : {}),
     };
 
     // Refuse before registering: afterwards the secret would exist only in this process.
