@@ -25,6 +25,8 @@ import {
   csrfToken,
   isMojeIdError,
   mojeid,
+  mojeIdLoginOf,
+  requireMojeIdLogin,
   safeReturnTo,
   type AccountCreationOptions,
   type Locale,
@@ -60,6 +62,7 @@ import {
   homePage,
   loginPage,
   messagePage,
+  paymentPage,
   profilePage,
   updatePage,
   type MojeIdPaths,
@@ -385,6 +388,13 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
       }
       await logIn(req, { kind: 'account', userId: (user as LocalUser).id, method: 'password' });
       res.redirect(303, returnTo);
+    });
+
+    // Step-up on one page (docs/assurance.md): eIDAS substantial or better, authenticated at mojeID
+    // within the last 5 minutes; a login that falls short goes back to mojeID with those demands.
+    app.get('/payment', requireMojeIdLogin({ assurance: 'substantial', maxAge: 300 }), (req, res) => {
+      if (!accountUser(req)) return res.redirect(303, '/profile');
+      send(res, paymentPage(pageContext(req), mojeIdLoginOf(req)));
     });
 
     app.get('/profile', (req, res) => {

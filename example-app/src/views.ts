@@ -244,6 +244,10 @@ ${accountTable(ctx, user.account)}
 ${linkSection(ctx, user, user.link, status)}
 </section>
 <section class="card">
+<h2>Platba / Payment</h2>
+<p><a href="/payment">Potvrdit platbu (vyžaduje eIDAS z posledních 5 minut) / Confirm a payment (needs eIDAS within 5 minutes)</a></p>
+</section>
+<section class="card">
 <h2>Údaje z mojeID / Data received from mojeID</h2>
 ${user.mojeid
   ? html`<p class="hint">Při tomto přihlášení (${when(ctx, user.mojeid.receivedAt)}). / At this login.</p>${snapshotTable(ctx, user.mojeid)}`
@@ -314,6 +318,23 @@ ${diffs.map(
 <p><button type="submit">Uložit volbu / Save choice</button></p>
 </form>`;
   return layout(ctx, 'Aktualizace údajů / Update data', body);
+}
+
+/**
+ * A page that demands more than the rest of the app (docs/assurance.md, step-up): the guard in
+ * front of it wants an eIDAS-verified login (NIA, §5.1.12) made within the last 5 minutes.
+ */
+export function paymentPage(ctx: PageContext, login: { acr: string | undefined; authTime: number | undefined; assuranceLevel: string | undefined } | undefined): string {
+  const body = html`<h1>Potvrzení platby / Confirm a payment</h1>
+<p>Tato stránka vyžaduje přihlášení přes mojeID ověřené v NIA (eIDAS) za posledních 5 minut; zbytek aplikace stačí s jakýmkoli přihlášením.
+<br>This page needs a mojeID login verified through NIA (eIDAS) within the last 5 minutes; the rest of the app takes any login.</p>
+<table class="data" id="step-up-login"><tbody>
+<tr><th>Úroveň / Level</th><td>${login?.assuranceLevel ?? ''}</td></tr>
+<tr><th>acr</th><td><code>${login?.acr ?? ''}</code></td></tr>
+<tr><th>Přihlášení v mojeID / Authenticated at mojeID</th><td>${login?.authTime !== undefined ? when(ctx, login.authTime) : ''}</td></tr>
+</tbody></table>
+<p><a href="/profile">Zpět na profil / Back to the profile</a></p>`;
+  return layout(ctx, 'Platba / Payment', body);
 }
 
 export function messagePage(ctx: PageContext, title: string, text: string): string {
