@@ -421,7 +421,7 @@ const SCHEMA = [
     option: 'notifyInsecureTestMode',
     variable: 'MOJEID_NOTIFY_INSECURE_TEST_MODE',
     description:
-      "Accept registration notifications over plain HTTP without a client certificate, as mojeID's test instance sends them to an http address (§6.2). Refused with `MOJEID_ENV=production`. Notifications over HTTPS still need a valid certificate.",
+      "Accept registration notifications over plain HTTP without a client certificate, as mojeID's test instance sends them to an http address (§6.2). Allowed only with the test instance's issuer or a loopback issuer (the local simulator), compared as URLs (host case, default port and a trailing dot do not matter). Notifications over HTTPS still need a valid certificate.",
     defaultText: 'false',
     example: 'true',
     fromText: parseBoolean,

@@ -349,11 +349,13 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
   const notifyProxyHeader = (o.notifyProxyHeader ?? 'x-ssl-client-verify').trim().toLowerCase();
   if (!/^[a-z0-9-]+$/.test(notifyProxyHeader)) issue('notifyProxyHeader', `expected a header name such as x-ssl-client-verify, got ${JSON.stringify(o.notifyProxyHeader)}`);
   const notifyInsecureTestMode = o.notifyInsecureTestMode ?? false;
-  if (notifyInsecureTestMode && (environment === 'production' || endpoints?.issuer === ENVIRONMENTS.production.issuer)) {
+  if (notifyInsecureTestMode && endpoints && !allowsInsecureNotifications(endpoints.issuer)) {
     // §6.2: only the test instance sends notifications over plain HTTP; in production they come
     // over HTTPS with CZ.NIC's client certificate, and accepting anything else would let anyone
-    // link a mojeID identity to a pending local account.
-    issue('notifyInsecureTestMode', 'refused with the production environment: production notifications must be verified by their client certificate (§6.2)');
+    // link a mojeID identity to a pending local account. Allowed, not refused, by name: any
+    // spelling of production's issuer (case, :443, a trailing dot) is another string, not
+    // another issuer.
+    issue('notifyInsecureTestMode', `allowed only with the test instance (${ENVIRONMENTS.test.issuer}) or a loopback issuer such as the local simulator, not with ${JSON.stringify(endpoints.issuer)}: production notifications must be verified by their client certificate (§6.2)`);
   }
 
   if (issues.length || !endpoints) throw new ConfigurationError(issues);
@@ -398,6 +400,28 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
   Object.defineProperty(config, 'clientSecret', { value: o.clientSecret ?? '', enumerable: false });
   Object.defineProperty(config, 'registrationAccessToken', { value: registrationAccessToken, enumerable: false });
   return Object.freeze(config) as MojeIdConfig;
+}
+
+/** An issuer URL compared as a URL: lower-case host, no default port, no trailing dot on the host. */
+function normaliseIssuer(issuer: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return undefined;
+  }
+  // WHATWG URL parsing already lower-cases the host and drops the scheme's default port.
+  const host = url.hostname.replace(/\.+$/, '');
+  const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+  return `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}${path}`;
+}
+
+/** The plain-HTTP test mode of notifications: mojeID's test instance, or a local simulator. */
+function allowsInsecureNotifications(issuer: string): boolean {
+  const normalised = normaliseIssuer(issuer);
+  if (normalised === undefined) return false;
+  if (normalised === normaliseIssuer(ENVIRONMENTS.test.issuer)) return true;
+  return isLoopbackHost(new URL(normalised).hostname);
 }
 
 /**

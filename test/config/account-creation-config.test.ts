@@ -84,11 +84,30 @@ it('names each bad value once, with the variable', () => {
 
 it('refuses the insecure test mode with the production environment (§6.2), allows it with the test instance', () => {
   expect(issuesOf({ ...base, environment: 'production', notifyInsecureTestMode: true })).toEqual([
-    { variable: 'MOJEID_NOTIFY_INSECURE_TEST_MODE', message: expect.stringContaining('production') },
+    { variable: 'MOJEID_NOTIFY_INSECURE_TEST_MODE', message: expect.stringContaining('production notifications must be verified') },
   ]);
   expect(issuesOf({ ...base, issuer: 'https://mojeid.cz/oidc/', notifyInsecureTestMode: true })).toHaveLength(1);
   expect(resolveConfig({ ...base, environment: 'test', notifyInsecureTestMode: true }).notifyInsecureTestMode).toBe(true);
 });
+
+it.each([
+  'https://MOJEID.CZ/oidc/',
+  'https://mojeid.cz:443/oidc/',
+  'https://mojeid.cz./oidc/',
+  'https://www.mojeid.cz/oidc/',
+  'https://idp.example.cz/oidc/',
+])('refuses the insecure test mode with the issuer %s: only the test instance or a loopback issuer may use it', (issuer) => {
+  expect(issuesOf({ ...base, issuer, notifyInsecureTestMode: true })).toEqual([
+    { variable: 'MOJEID_NOTIFY_INSECURE_TEST_MODE', message: expect.stringContaining('test instance') },
+  ]);
+});
+
+it.each(['https://mojeid.regtest.nic.cz/oidc/', 'https://MOJEID.regtest.nic.cz.:443/oidc/', 'http://127.0.0.1:9000/oidc/', 'http://localhost:8080/oidc/', 'http://[::1]:8080/oidc/'])(
+  'allows the insecure test mode with the issuer %s',
+  (issuer) => {
+    expect(resolveConfig({ ...base, issuer, notifyInsecureTestMode: true }).notifyInsecureTestMode).toBe(true);
+  },
+);
 
 it('reports a variable that does not parse once', () => {
   const issues = issuesOf({ ...base, environment: 'test', useEnvironment: true, env: { MOJEID_NOTIFY_INSECURE_TEST_MODE: 'maybe', MOJEID_ACCOUNT_REGISTRATION_TTL: 'soon' } });
