@@ -9,6 +9,7 @@ import {
   CallbackError,
   MojeIdError,
   ProviderUnavailableError,
+  type MojeIdErrorCode,
   ResponseValidationError,
 } from './errors.js';
 import { describeCause, ResponseTooLargeError } from './provider.js';
@@ -38,15 +39,19 @@ function tooLarge(error: unknown): ResponseTooLargeError | undefined {
   return undefined;
 }
 
-/** An `error` parameter on the callback: the user declined, or the provider refused the request. */
+/**
+ * An `error` parameter on the callback: the user declined, or the provider refused the request.
+ * Anyone can send one with a valid `state` (by starting a login), so `error` and
+ * `error_description` go into fields of the error, never into its message.
+ */
 export function mapAuthorizationResponseError(error: string, description: string | undefined): AuthorizationError {
-  const detail = description ? `${error}: ${description.slice(0, 200)}` : error;
-  if (error === 'access_denied') return new AuthorizationError('access_denied', error, `the user declined the login at mojeID (${detail})`);
-  if (LOGIN_REQUIRED.has(error)) return new AuthorizationError('login_required', error, `mojeID cannot log the user in without interaction (${detail})`);
+  const make = (code: MojeIdErrorCode, message: string): AuthorizationError => new AuthorizationError(code, error, message, undefined, description);
+  if (error === 'access_denied') return make('access_denied', 'the user declined the login at mojeID');
+  if (LOGIN_REQUIRED.has(error)) return make('login_required', 'mojeID cannot log the user in without interaction');
   if (error === 'unauthorized_client' || error === 'invalid_client') {
-    return new AuthorizationError('unauthorized_client', error, `mojeID refused the client (${detail}); check MOJEID_CLIENT_ID and the environment (test vs production)`);
+    return make('unauthorized_client', 'mojeID refused the client; check MOJEID_CLIENT_ID and the environment (test vs production)');
   }
-  return new AuthorizationError('provider_error', error, `mojeID answered the authorization request with an error (${detail})`);
+  return make('provider_error', 'mojeID answered the authorization request with an error (see providerError)');
 }
 
 /** Failures of the token request and ID token validation. */
@@ -61,24 +66,27 @@ export function mapCodeGrantError(error: unknown): MojeIdError {
     return new AuthorizationError(
       'unauthorized_client',
       challenge,
-      `the token endpoint refused the client credentials (${challenge}); check MOJEID_CLIENT_ID, MOJEID_CLIENT_SECRET, MOJEID_TOKEN_AUTH_METHOD (it must match the registration) and MOJEID_ENV`,
+      `the token endpoint refused the client credentials (HTTP ${error.status} with a challenge); check MOJEID_CLIENT_ID, MOJEID_CLIENT_SECRET, MOJEID_TOKEN_AUTH_METHOD (it must match the registration) and MOJEID_ENV`,
     );
   }
   if (error instanceof oidc.ResponseBodyError) {
-    const detail = error.error_description ? `${error.error}: ${error.error_description.slice(0, 200)}` : error.error;
+    // The token endpoint's own words stay in fields, like the authorization response's.
+    const provider = { providerError: error.error, ...(error.error_description ? { providerDescription: error.error_description } : {}) };
     if (error.error === 'invalid_client' || error.error === 'unauthorized_client') {
       // Appendix 6.6 and field notes: wrong client_id/secret, the wrong token endpoint auth method,
       // or credentials of the test instance used against production (or the other way round).
       return new AuthorizationError(
         'unauthorized_client',
         error.error,
-        `the token endpoint refused the client credentials (${detail}); check MOJEID_CLIENT_ID, MOJEID_CLIENT_SECRET, MOJEID_TOKEN_AUTH_METHOD (it must match the registration) and MOJEID_ENV`,
+        `the token endpoint refused the client credentials (${error.error}); check MOJEID_CLIENT_ID, MOJEID_CLIENT_SECRET, MOJEID_TOKEN_AUTH_METHOD (it must match the registration) and MOJEID_ENV`,
+        undefined,
+        provider.providerDescription,
       );
     }
     if (error.error === 'invalid_grant') {
-      return new CallbackError('invalid_callback', `the authorization code was refused (${detail}): already used, expired, or issued to another client`);
+      return new CallbackError('invalid_callback', 'the authorization code was refused (invalid_grant): already used, expired, or issued to another client', undefined, provider);
     }
-    return new ResponseValidationError('token_validation_failed', `the token endpoint answered with an error (${detail})`);
+    return new ResponseValidationError('token_validation_failed', 'the token endpoint answered with an error (see providerError)', undefined, provider);
   }
   const large = tooLarge(error);
   if (large) return new ResponseValidationError('token_validation_failed', large.message);
@@ -105,7 +113,7 @@ export function mapUserInfoError(error: unknown): MojeIdError {
     return new ResponseValidationError('userinfo_failed', `the UserInfo endpoint refused the access token (HTTP ${error.status})`);
   }
   if (error instanceof oidc.ResponseBodyError) {
-    return new ResponseValidationError('userinfo_failed', `the UserInfo endpoint answered with an error (${error.error})`);
+    return new ResponseValidationError('userinfo_failed', 'the UserInfo endpoint answered with an error (see providerError)', undefined, { providerError: error.error });
   }
   return new ResponseValidationError('userinfo_failed', `the UserInfo response failed validation: ${describeCause(error)}`, error);
 }

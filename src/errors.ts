@@ -36,17 +36,30 @@ export interface MojeIdErrorOptions {
   /** HTTP status the library's own pages answer with. */
   status?: number;
   cause?: unknown;
+  /** The provider's OAuth `error` value as received: outside text, kept out of the message. */
+  providerError?: string;
+  /** The provider's `error_description` as received (at most 200 characters): outside text too. */
+  providerDescription?: string;
 }
 
 export class MojeIdError extends Error {
   readonly code: MojeIdErrorCode;
   readonly status: number;
+  /**
+   * What the provider (or whoever sent the callback: anyone can get a valid `state` by starting a
+   * login) said, as received. Never part of `message`, which is the library's own text, so a log
+   * line cannot be forged through it; loggers print these as separate, quoted fields.
+   */
+  readonly providerError: string | undefined;
+  readonly providerDescription: string | undefined;
 
   constructor(code: MojeIdErrorCode, message: string, options: MojeIdErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.status = options.status ?? 400;
+    this.providerError = options.providerError;
+    this.providerDescription = options.providerDescription?.slice(0, 200);
   }
 }
 
@@ -82,18 +95,17 @@ export class ProviderUnavailableError extends MojeIdError {
  * §3.1.2.6). `providerError` is the OAuth `error` value as received.
  */
 export class AuthorizationError extends MojeIdError {
-  readonly providerError: string;
+  declare readonly providerError: string;
 
-  constructor(code: MojeIdErrorCode, providerError: string, message: string, cause?: unknown) {
-    super(code, message, { status: code === 'unauthorized_client' ? 502 : 401, cause });
-    this.providerError = providerError;
+  constructor(code: MojeIdErrorCode, providerError: string, message: string, cause?: unknown, providerDescription?: string) {
+    super(code, message, { status: code === 'unauthorized_client' ? 502 : 401, cause, providerError, ...(providerDescription === undefined ? {} : { providerDescription }) });
   }
 }
 
 /** The callback request itself is unusable: malformed, unknown or reused state, replay. */
 export class CallbackError extends MojeIdError {
-  constructor(code: 'invalid_callback' | 'state_mismatch', message: string, cause?: unknown) {
-    super(code, message, { status: 400, cause });
+  constructor(code: 'invalid_callback' | 'state_mismatch', message: string, cause?: unknown, provider: { providerError?: string; providerDescription?: string } = {}) {
+    super(code, message, { status: 400, cause, ...provider });
   }
 }
 
@@ -144,8 +156,8 @@ export class PassportSetupError extends MojeIdError {
 
 /** A token or UserInfo response failed validation: never trust any of its content. */
 export class ResponseValidationError extends MojeIdError {
-  constructor(code: 'token_validation_failed' | 'userinfo_failed', message: string, cause?: unknown) {
-    super(code, message, { status: 502, cause });
+  constructor(code: 'token_validation_failed' | 'userinfo_failed', message: string, cause?: unknown, provider: { providerError?: string; providerDescription?: string } = {}) {
+    super(code, message, { status: 502, cause, ...provider });
   }
 }
 
@@ -197,14 +209,13 @@ export class AccountNotAcceptedError extends MojeIdError {
  * (Appendix 6.6), when it answered one; the message adds what to check.
  */
 export class ClientRegistrationError extends MojeIdError {
-  readonly providerError: string | undefined;
   /** The HTTP status mojeID answered with, when it answered. */
   readonly httpStatus: number | undefined;
 
-  constructor(message: string, details: { providerError?: string; httpStatus?: number; cause?: unknown } = {}) {
-    super('client_registration_failed', message, { status: 502, cause: details.cause });
-    this.providerError = details.providerError;
-    this.httpStatus = details.httpStatus;
+  constructor(message: string, details: { providerError?: string; providerDescription?: string; httpStatus?: number; cause?: unknown } = {}) {
+    const { httpStatus, cause, ...provider } = details;
+    super('client_registration_failed', message, { status: 502, cause, ...provider });
+    this.httpStatus = httpStatus;
   }
 }
 

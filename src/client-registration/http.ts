@@ -134,10 +134,12 @@ function providerError(what: string, status: number, body: unknown): ClientRegis
   const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   const error = typeof record['error'] === 'string' ? record['error'].slice(0, 100) : undefined;
   const description = typeof record['error_description'] === 'string' ? record['error_description'].slice(0, 300) : undefined;
-  const hint = (error && HINTS[error]) ?? (status === 401 ? HINTS['invalid_token'] : status === 403 ? HINTS['access_denied'] : undefined);
-  const answered = error ? `${error}${description ? `: ${description}` : ''}` : 'no JSON error';
+  const hint = (error !== undefined && Object.hasOwn(HINTS, error) ? HINTS[error] : undefined) ?? (status === 401 ? HINTS['invalid_token'] : status === 403 ? HINTS['access_denied'] : undefined);
+  // Only an error we know by name goes into the message; the provider's own words stay in fields.
+  const answered = error === undefined ? 'no JSON error' : Object.hasOwn(HINTS, error) ? error : 'an error, see providerError';
   return new ClientRegistrationError(`${what}: mojeID answered HTTP ${status} (${answered})${hint ? `. ${hint}` : ''}`, {
     ...(error ? { providerError: error } : {}),
+    ...(description ? { providerDescription: description } : {}),
     httpStatus: status,
   });
 }

@@ -29,7 +29,14 @@ export function toMojeIdError(error: unknown): MojeIdError {
 
 export function sendError(ctx: RouteContext, req: Request, res: Response, failure: unknown, returnTo = '/'): void {
   const error = toMojeIdError(failure);
-  ctx.logger.warn(`${error.code}: ${error.message}`, { status: error.status, path: req.path });
+  // The message is the library's own text; what the provider (or a forged callback) said goes in
+  // fields, which loggers quote, so it cannot start a log line of its own.
+  ctx.logger.warn(`${error.code}: ${error.message}`, {
+    status: error.status,
+    path: req.path,
+    error: error.providerError,
+    error_description: error.providerDescription,
+  });
   try {
     ctx.hooks.onError?.(error, req);
   } catch {

@@ -277,8 +277,8 @@ describe('errors from servers that are not mojeID', () => {
   it('maps Appendix 6.6 errors to a message that says what to check', async () => {
     handler = (_req, res) => void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_request', error_description: 'redirect_uris missing' }));
     const failure = (await readClientRegistration(access()).catch((e: unknown) => e)) as ClientRegistrationError;
-    expect(failure).toMatchObject({ providerError: 'invalid_request', httpStatus: 400 });
-    expect(failure.message).toMatch(/HTTP 400 \(invalid_request: redirect_uris missing\)\. Appendix 6\.6: missing required parameters/);
+    expect(failure).toMatchObject({ providerError: 'invalid_request', providerDescription: 'redirect_uris missing', httpStatus: 400 });
+    expect(failure.message).toMatch(/HTTP 400 \(invalid_request\)\. Appendix 6\.6: missing required parameters/);
     handler = (_req, res) => void res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unauthorized_client' }));
     await expect(readClientRegistration(access())).rejects.toThrow(/wrong client_id, wrong client_secret/);
     handler = (_req, res) => void res.writeHead(403).end('Forbidden');
