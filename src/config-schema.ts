@@ -222,6 +222,15 @@ const SCHEMA = [
     fromText: parseClaimsText,
   }),
   spec({
+    option: 'sessionClaims',
+    variable: 'MOJEID_SESSION_CLAIMS',
+    description:
+      "Claims the default session user (`defaultUser`) keeps in `req.user.claims` besides `sub`; it always keeps `id`, `displayName` and `email`. Everything else mojeID released is dropped before it reaches the session store, a second copy of personal data that is often less protected than the app's database (Appendix 7 point 4, GDPR data minimisation). Names from docs/claims.md. Ignored by a custom `verify`.",
+    defaultText: '(none: only `sub`)',
+    example: 'given_name,family_name,mojeid_valid',
+    fromText: (text) => ok(text.split(/[\s,]+/).filter(Boolean)),
+  }),
+  spec({
     option: 'userinfo',
     variable: 'MOJEID_USERINFO',
     description:

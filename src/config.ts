@@ -69,6 +69,8 @@ export interface MojeIdOptions {
   redirectUri?: string;
   scope?: string | readonly string[];
   claims?: Readonly<Record<string, ClaimRequirement>>;
+  /** Claims `defaultUser` keeps in the session besides `sub` (Appendix 7 point 4); default none. */
+  sessionClaims?: readonly string[];
   userinfo?: boolean;
   acrValues?: AssuranceLevel | string;
   /** Require a login method (§4.3.1): `password`, `multi-factor` or `security-key`. */
@@ -129,6 +131,8 @@ export interface MojeIdConfig {
   readonly redirectUri: string;
   readonly scope: readonly string[];
   readonly claims: Readonly<Record<string, ClaimRequirement>>;
+  /** Claim names the default session user keeps besides `sub`; validated against the catalogue. */
+  readonly sessionClaims: readonly string[];
   readonly userinfo: boolean;
   readonly acrLevel: AssuranceLevel | undefined;
   readonly loginMethod: LoginMethod | undefined;
@@ -291,6 +295,15 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
     else if (requirement !== 'essential' && requirement !== 'optional') issue('claims', `claim ${name}: expected "essential" or "optional", got ${JSON.stringify(requirement)}`);
     else claims[name] = requirement;
   }
+  const sessionClaims: string[] = [];
+  if (o.sessionClaims !== undefined && !Array.isArray(o.sessionClaims)) issue('sessionClaims', 'expected a list of claim names, e.g. ["given_name", "family_name"]');
+  else {
+    for (const name of o.sessionClaims ?? []) {
+      // isMojeIdClaimName is a Map lookup, so `__proto__` or `constructor` are unknown names, not inherited properties.
+      if (typeof name !== 'string' || (!isMojeIdClaimName(name) && name !== 'sub')) issue('sessionClaims', `unknown claim ${JSON.stringify(name)}; see docs/claims.md for the catalogue (Appendix 1)`);
+      else if (!sessionClaims.includes(name)) sessionClaims.push(name);
+    }
+  }
   const accept: AccountRequirement[] = [];
   for (const requirement of o.accept ?? []) {
     if (!(requirement in ACCOUNT_REQUIREMENT_CLAIMS)) {
@@ -376,6 +389,7 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
     scope: Object.freeze(uniqueScope),
     claims: Object.freeze(claims),
     userinfo: o.userinfo ?? true,
+    sessionClaims: Object.freeze(sessionClaims),
     acrLevel,
     loginMethod,
     maxAge: o.maxAge,

@@ -52,7 +52,8 @@ interface RouterOptionsBase extends Omit<MojeIdStrategyOptions, 'passReqToCallba
 
 /**
  * `verify` is Passport's verify callback: find or create the local user for this mojeID identity.
- * Default: the user is `defaultUser(profile)` (no tokens, safe to keep in the session). With
+ * Default: the user is `defaultUser(profile, sessionClaims)` (no tokens; of the claims only `sub` and
+ * those listed in `sessionClaims`, so the session holds no more personal data than asked for). With
  * `passReqToCallback: true` it receives `req` first.
  */
 export type MojeIdRouterOptions = RouterOptionsBase &
@@ -70,20 +71,42 @@ export interface MojeIdRouter extends Router {
   loginButton(options?: MojeIdRouterLoginButtonOptions): string;
 }
 
-/** What the default verify stores: the identity and normalised claims, never tokens. */
+/**
+ * What the default verify stores: the identity, display name, e-mail and only the claims the app
+ * listed (`sessionClaims`), never tokens. The session store is a second copy of personal data,
+ * often less protected than the app's database (Redis, files, a cookie), so birth dates, ID-card
+ * numbers and bank accounts stay out of it unless the app asks (Appendix 7 point 4, GDPR data
+ * minimisation).
+ */
 export interface MojeIdSessionUser {
   provider: 'mojeid';
   id: string;
   displayName: string | undefined;
   email: string | undefined;
+  /** `sub` plus the listed claims that mojeID released. */
   claims: MojeIdProfile['claims'];
 }
 
-export function defaultUser(profile: MojeIdProfile): MojeIdSessionUser {
-  return { provider: 'mojeid', id: profile.id, displayName: profile.displayName, email: profile.emails[0]?.value, claims: profile.claims };
+/**
+ * The session user for `profile`, keeping `sub` and the claims named in `sessionClaims` (the
+ * `sessionClaims` option when called by the default verify). For apps writing their own verify
+ * that want the same shape: `done(null, defaultUser(profile, ['given_name']))`.
+ */
+export function defaultUser(profile: MojeIdProfile, sessionClaims: readonly string[] = []): MojeIdSessionUser {
+  const claims: MojeIdProfile['claims'] = { sub: profile.claims.sub };
+  for (const name of sessionClaims) {
+    // Own properties only: a listed `constructor` or `__proto__` must not copy anything inherited.
+    if (name !== 'sub' && Object.prototype.hasOwnProperty.call(profile.claims, name)) {
+      Object.defineProperty(claims, name, { value: profile.claims[name], enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return { provider: 'mojeid', id: profile.id, displayName: profile.displayName, email: profile.emails[0]?.value, claims };
 }
 
-const defaultVerify: VerifyFunction = (profile: MojeIdProfile, done: VerifyCallback) => done(null, defaultUser(profile) as Express.User);
+/** The default verify; reads `sessionClaims` from the strategy's configuration at each login. */
+function defaultVerify(config: () => MojeIdConfig): VerifyFunction {
+  return (profile: MojeIdProfile, done: VerifyCallback) => done(null, defaultUser(profile, config().sessionClaims) as Express.User);
+}
 
 /** The register and notify parts; refuses a configuration under which no notification could be accepted. */
 function accountCreationParts(ctx: RouteContext, options: AccountCreationOptions): { register: Router; notify: Router } {
@@ -154,11 +177,13 @@ export function mojeid(options: RouterOptionsBase & { passReqToCallback: true; v
 export function mojeid(options: MojeIdRouterOptions): MojeIdRouter;
 export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
   const { verify, strategy: givenStrategy, passport = defaultPassport, logger = consoleLogger, onError, renderError, localeOf, accountCreation, ...strategyOptions } = options;
-  const strategy =
+  // The strategy resolves the configuration, `sessionClaims` included, so the default verify reads
+  // it from the strategy; verify runs only at a login, after the strategy exists.
+  const strategy: MojeIdStrategy =
     givenStrategy ??
     new MojeIdStrategy(
       { ...strategyOptions, logger } as MojeIdStrategyOptions & { passReqToCallback: true },
-      (verify ?? defaultVerify) as VerifyFunctionWithRequest,
+      (verify ?? defaultVerify(() => strategy.config)) as VerifyFunctionWithRequest,
     );
   passport.use(strategy.name, strategy);
   letSessionStrategyReportMissingSession(passport);
