@@ -306,7 +306,8 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
   }
   const accept: AccountRequirement[] = [];
   for (const requirement of o.accept ?? []) {
-    if (!(requirement in ACCOUNT_REQUIREMENT_CLAIMS)) {
+    // An own property only: `in` would take `valueOf` or `constructor` for requirements.
+    if (typeof requirement !== 'string' || !Object.hasOwn(ACCOUNT_REQUIREMENT_CLAIMS, requirement)) {
       issue('accept', `unknown requirement ${JSON.stringify(requirement)}; expected validated, adult or nia`);
       continue;
     }

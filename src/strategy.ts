@@ -104,16 +104,16 @@ export interface MojeIdAuthInfo {
 }
 
 /** Longest callback parameter values accepted; real ones are far shorter. */
-const CALLBACK_LIMITS: Readonly<Record<string, number>> = {
-  code: 2048,
-  state: 512,
-  iss: 1024,
-  error: 256,
-  error_description: 2048,
-  error_uri: 2048,
-  session_state: 512,
-  client_id: 256,
-};
+const CALLBACK_LIMITS: ReadonlyMap<string, number> = new Map([
+  ['code', 2048],
+  ['state', 512],
+  ['iss', 1024],
+  ['error', 256],
+  ['error_description', 2048],
+  ['error_uri', 2048],
+  ['session_state', 512],
+  ['client_id', 256],
+]);
 const CALLBACK_MARKERS = ['code', 'state', 'error', 'iss'];
 
 /** Passport's per-request outcome functions, attached to a delegate object (`Object.create(strategy)`). */
@@ -412,7 +412,8 @@ export function parseCallbackQuery(req: Request): URLSearchParams {
     } catch {
       throw new CallbackError('invalid_callback', 'the callback has a parameter that is not valid percent-encoded UTF-8');
     }
-    const limit = CALLBACK_LIMITS[name];
+    // A Map: on a plain object `constructor` or `__proto__` would find inherited values, not no limit.
+    const limit = CALLBACK_LIMITS.get(name);
     if (limit === undefined) continue; // unknown parameters are ignored, as OAuth requires
     if (params.has(name)) throw new CallbackError('invalid_callback', `the callback repeats the parameter ${name}`);
     if (value.length > limit) throw new CallbackError('invalid_callback', `the callback parameter ${name} is longer than ${limit} characters`);
