@@ -5,6 +5,7 @@
  */
 import { MemoryRegistrationStore, type PendingRegistration, type RegistrationStore } from '../../src/index.js';
 import { TestCertificateAuthority, selfSignedCertificate, type IssuedCertificate } from '../../src/simulator/test-ca.js';
+import { deliver } from '../../src/simulator/notifications.js';
 import { postNotification, startNotifyApp, startVerifyingProxy, type NotifyApp, type VerifyingProxy } from '../helpers/notify.js';
 
 /** Counts the store calls, to show refused requests never reach it. */
@@ -95,7 +96,7 @@ describe('the notification endpoint over TLS (§6.2)', () => {
 
   it('answers 403 without a client certificate, before reading the body', async () => {
     const answer = await notify(registered);
-    expect(answer).toEqual({ status: 403, body: 'mode:reject\nreason:client certificate required\n' });
+    expect(answer).toEqual({ status: 403, body: 'client certificate required\n' });
     expect(store.calls).toEqual([]);
     expect(app.errors.map((e) => (e as { refusal?: string }).refusal)).toEqual(['certificate_missing']);
     await expectStateUnchanged();
@@ -107,23 +108,53 @@ describe('the notification endpoint over TLS (§6.2)', () => {
     ['another CA’s (trusted by the TLS layer, not for mojeID)', otherCaCert],
   ])('refuses %s certificate with 403 and changes nothing', async (_label, cert) => {
     const answer = await notify(registered, cert);
-    expect(answer).toEqual({ status: 403, body: 'mode:reject\nreason:client certificate not accepted\n' });
+    expect(answer).toEqual({ status: 403, body: 'client certificate not accepted\n' });
     expect(store.calls).toEqual([]);
     expect(app.errors[0]).toMatchObject({ code: 'notification_refused', refusal: 'certificate_invalid', status: 403 });
     await expectStateUnchanged();
   });
 
-  it('rejects an unknown nonce and keeps the issued one', async () => {
+  it('answers an unknown nonce 404 outside the key-value form, so mojeID tries its next address, and keeps the issued one', async () => {
     const answer = await notify({ ...registered, registration_nonce: 'never-issued-nonce' }, mojeidCert);
-    expect(answer).toEqual({ status: 200, body: 'mode:reject\nreason:unknown registration_nonce\n' });
+    expect(answer).toEqual({ status: 404, body: 'unknown registration_nonce\n' });
+    expect(app.errors[0]).toMatchObject({ refusal: 'unknown_nonce', status: 404 });
     await expectStateUnchanged();
   });
 
-  it('accepts a nonce once: a replay is rejected and the hook is not called again', async () => {
+  it('accepts a nonce once: a repeated delivery gets the same answer and the hook is not called again', async () => {
     expect((await notify(registered, mojeidCert)).body).toBe('mode:accept\n');
     const replay = await notify(registered, mojeidCert);
-    expect(replay).toEqual({ status: 200, body: 'mode:reject\nreason:unknown registration_nonce\n' });
+    expect(replay).toEqual({ status: 200, body: 'mode:accept\n' });
     expect(app.notifications).toHaveLength(1);
+  });
+
+  it('repeats a rejection by the app for a repeated delivery, without asking the app again', async () => {
+    app.decide = () => ({ accept: false, reason: 'already linked' });
+    expect((await notify(registered, mojeidCert)).body).toBe('mode:reject\nreason:already linked\n');
+    expect((await notify(registered, mojeidCert))).toEqual({ status: 200, body: 'mode:reject\nreason:rejected\n' });
+    expect(app.notifications).toHaveLength(1);
+  });
+
+  it('rejects a nonce already used for another sub (a decision about the content)', async () => {
+    expect((await notify(registered, mojeidCert)).body).toBe('mode:accept\n');
+    const other = await notify({ ...registered, sub: '248289761000' }, mojeidCert);
+    expect(other).toEqual({ status: 200, body: 'mode:reject\nreason:registration_nonce already used\n' });
+    expect(app.notifications.map((n) => n.sub)).toEqual([SUB]);
+  });
+
+  it('answers a delivery racing the first one for the same nonce outside the key-value form', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    app.decide = async () => {
+      await held;
+      return true;
+    };
+    const first = notify(registered, mojeidCert);
+    while (app.notifications.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const second = await notify(registered, mojeidCert);
+    expect(second).toEqual({ status: 409, body: 'registration_nonce being handled\n' });
+    release();
+    expect((await first).body).toBe('mode:accept\n');
   });
 
   it.each([
@@ -134,20 +165,20 @@ describe('the notification endpoint over TLS (§6.2)', () => {
     ['a body that is not form-encoded', '%%%\u0000'],
   ])('answers 400 to a malformed body (%s) and changes nothing', async (_label, body) => {
     const answer = await notify(body, mojeidCert);
-    expect(answer).toEqual({ status: 400, body: 'mode:reject\nreason:malformed notification\n' });
+    expect(answer).toEqual({ status: 400, body: 'malformed notification\n' });
     await expectStateUnchanged();
   });
 
   it('answers 413 to an oversized body and changes nothing', async () => {
     const answer = await notify({ ...registered, padding: 'x'.repeat(5000) }, mojeidCert);
-    expect(answer).toEqual({ status: 413, body: 'mode:reject\nreason:request too large\n' });
+    expect(answer).toEqual({ status: 413, body: 'request too large\n' });
     expect(store.calls).toEqual([]);
     await expectStateUnchanged();
   });
 
-  it('rejects a status outside the four values and changes nothing', async () => {
+  it('answers a status outside the four values 400 outside the key-value form and changes nothing', async () => {
     const answer = await notify({ ...registered, status: 'DELETED' }, mojeidCert);
-    expect(answer).toEqual({ status: 200, body: 'mode:reject\nreason:unknown status\n' });
+    expect(answer).toEqual({ status: 400, body: 'unknown status\n' });
     await expectStateUnchanged();
   });
 
@@ -250,7 +281,7 @@ describe('behind a TLS-terminating proxy (MOJEID_NOTIFY_TRUSTED_PROXIES)', () =>
 
   it('refuses a forged header from an address that is not a trusted proxy', async () => {
     const answer = await postNotification(`${app.origin}/auth/mojeid/notify`, registered, { headers: { 'x-ssl-client-verify': 'SUCCESS' }, localAddress: '127.0.0.1' });
-    expect(answer).toEqual({ status: 403, body: 'mode:reject\nreason:client certificate required\n' });
+    expect(answer).toEqual({ status: 403, body: 'client certificate required\n' });
     expect(app.errors[0]).toMatchObject({ refusal: 'untrusted_proxy_header' });
     expect(store.calls).toEqual([]);
     await expectStateUnchangedViaProxy();
@@ -275,7 +306,7 @@ describe('plain HTTP (§6.2: the test instance sends no certificate)', () => {
     app = await startNotifyApp({ store, router: { notifyInsecureTestMode: true } });
     await store.save({ registrationNonce: NONCE, localUser: 'user-7', variant: 'registration', createdAt: Date.now(), expiresAt: Date.now() + 60_000 });
     const url = `${app.origin}/auth/mojeid/notify`;
-    expect((await postNotification(url, { ...registered, registration_nonce: 'other' })).body).toBe('mode:reject\nreason:unknown registration_nonce\n');
+    expect(await postNotification(url, { ...registered, registration_nonce: 'other' })).toEqual({ status: 404, body: 'unknown registration_nonce\n' });
     expect((await postNotification(url, registered)).body).toBe('mode:accept\n');
     expect(app.notifications[0]).toMatchObject({ via: 'insecure_test_mode', localUser: 'user-7' });
     expect(app.logLines.some((l) => l.includes('MOJEID_NOTIFY_INSECURE_TEST_MODE is on'))).toBe(true);
@@ -285,6 +316,33 @@ describe('plain HTTP (§6.2: the test instance sends no certificate)', () => {
     const store = new MemoryRegistrationStore();
     app = await startNotifyApp({ store, router: { notifyInsecureTestMode: true } });
     await store.save({ registrationNonce: NONCE, localUser: 'user-7', variant: 'registration', createdAt: Date.now() - 10_000, expiresAt: Date.now() - 1 });
-    expect((await postNotification(`${app.origin}/auth/mojeid/notify`, registered)).body).toBe('mode:reject\nreason:unknown registration_nonce\n');
+    expect(await postNotification(`${app.origin}/auth/mojeid/notify`, registered)).toEqual({ status: 404, body: 'unknown registration_nonce\n' });
+  });
+});
+
+describe('several assertion_uris (§6.3: no answer in the correct format sends the message to the next address)', () => {
+  let other: NotifyApp | undefined;
+  afterEach(async () => {
+    await other?.close();
+    other = undefined;
+  });
+
+  const transport = { clientCert: mojeidCert.certPem, clientKey: mojeidCert.keyPem, trustedCa: [cznic.certPem], timeout: 10_000 };
+
+  it('reaches the instance that holds the nonce when the first one does not know it', async () => {
+    await startTlsApp();
+    other = await startNotifyApp({ tls: { certPem: serverCert.certPem, keyPem: serverCert.keyPem, clientCa: [cznic.certPem] }, router: { notifyCa: cznic.certPem } });
+    const delivery = await deliver([`${other.origin}/auth/mojeid/notify`, `${app.origin}/auth/mojeid/notify`], registered, transport);
+    expect(delivery.attempts.map((a) => [a.outcome, a.httpStatus])).toEqual([['invalid', 404], ['accept', 200]]);
+    expect(delivery.outcome).toBe('accept');
+    expect(app.notifications).toHaveLength(1);
+  });
+
+  it('reaches the next instance when the first one does not accept the certificate', async () => {
+    await startTlsApp();
+    other = await startNotifyApp({ tls: { certPem: serverCert.certPem, keyPem: serverCert.keyPem, clientCa: [cznic.certPem] }, router: { notifyCa: otherCa.certPem } });
+    const delivery = await deliver([`${other.origin}/auth/mojeid/notify`, `${app.origin}/auth/mojeid/notify`], registered, transport);
+    expect(delivery.attempts.map((a) => [a.outcome, a.httpStatus])).toEqual([['invalid', 403], ['accept', 200]]);
+    expect(app.notifications).toHaveLength(1);
   });
 });
