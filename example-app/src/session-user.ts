@@ -20,7 +20,7 @@ export interface MojeIdSnapshot {
   readonly amr: readonly string[] | undefined;
   readonly authTime: number | undefined;
   readonly receivedAt: string;
-  /** The library's normalised claims, as plain JSON. */
+  /** `sub` and the claims behind the local account's fields (`PROFILE_FIELDS`), as plain JSON. */
   readonly claims: Readonly<Record<string, unknown>>;
 }
 
@@ -50,7 +50,19 @@ export type AccountUser = StoredAccountUser & { readonly account: LocalUser; rea
 export type PendingUser = StoredPendingUser & { readonly displayName: string };
 export type AppUser = AccountUser | PendingUser;
 
+/**
+ * What of a login is kept. Of the claims only those this app uses: the ones behind its local
+ * account's fields, which create, update and display the account. Whatever else mojeID released
+ * (with MOJEID_CLAIMS asking for more: a birth date, an ID-card number, a bank account) is
+ * dropped here, before it reaches the session store, a second copy of personal data that is often
+ * less protected than the database (Appendix 7 point 4, GDPR data minimisation). An app that needs
+ * such a claim uses it in verify, or stores it in its database on purpose, rather than in the session.
+ */
 export function snapshotOf(profile: MojeIdProfile): MojeIdSnapshot {
+  const claims: Record<string, unknown> = { sub: profile.claims.sub };
+  for (const { claim } of PROFILE_FIELDS) {
+    if (Object.prototype.hasOwnProperty.call(profile.claims, claim)) claims[claim] = profile.claims[claim];
+  }
   return {
     sub: profile.id,
     issuer: profile.issuer,
@@ -59,7 +71,7 @@ export function snapshotOf(profile: MojeIdProfile): MojeIdSnapshot {
     amr: profile.amr,
     authTime: profile.authTime,
     receivedAt: new Date().toISOString(),
-    claims: JSON.parse(JSON.stringify(profile.claims)) as Record<string, unknown>,
+    claims: JSON.parse(JSON.stringify(claims)) as Record<string, unknown>,
   };
 }
 
