@@ -5,7 +5,13 @@
  * One small interface, so an app can keep this in its own database; two implementations here:
  * `MemoryRegistrationStore` (the default, one process) and `RedisRegistrationStore` (several
  * instances, `./redis-store.ts`).
+ *
+ * Both keep at most one live nonce per local user (a new start replaces that user's previous one)
+ * and, when full, refuse new starts instead of dropping other users' pending ones: with eviction,
+ * one user starting account creation in a loop would cancel everybody else's (the nonce of a
+ * form being filled in at mojeID would be unknown when its `REGISTERED` arrives, §6.2).
  */
+import { MojeIdError } from '../errors.js';
 
 export type RegistrationVariant = 'registration' | 'transfer';
 
@@ -22,8 +28,27 @@ export interface PendingRegistration {
   readonly expiresAt: number;
 }
 
+/**
+ * `save` refused a new account-creation start because the store holds as many pending ones as it
+ * may. Answered like any store failure: 503 `registration_unavailable`; nobody else's pending
+ * account creation was dropped to make room.
+ */
+export class RegistrationStoreFullError extends MojeIdError {
+  /** The limit that was reached. */
+  readonly limit: number;
+
+  constructor(limit: number) {
+    super('registration_unavailable', `the registration store holds ${limit} pending account creations, its limit; new ones are refused until some are completed or expire`, { status: 503 });
+    this.limit = limit;
+  }
+}
+
 export interface RegistrationStore {
-  /** Keeps a freshly issued nonce until `registration.expiresAt`. */
+  /**
+   * Keeps a freshly issued nonce until `registration.expiresAt`. Replaces the same local user's
+   * earlier pending nonce, if any (one live nonce per user). Throws `RegistrationStoreFullError`
+   * rather than evicting other users' entries when full.
+   */
   save(registration: PendingRegistration): Promise<void>;
   /**
    * Removes and returns the pending registration, or `undefined` when the nonce is unknown,
@@ -55,8 +80,11 @@ export function isPendingRegistration(value: unknown): value is PendingRegistrat
 
 export interface MemoryRegistrationStoreOptions {
   /**
-   * Most pending registrations (and, separately, delivery records) kept; beyond it the oldest
-   * are dropped, so a flood of account-creation starts cannot exhaust memory. Default 10 000.
+   * Most pending registrations kept (one per local user); when reached, new starts are refused
+   * with `RegistrationStoreFullError` (503) until some complete or expire, so a flood of starts
+   * can neither exhaust memory nor cancel other users' account creations. Delivery records are
+   * capped at the same number separately (oldest dropped: losing one only makes a repeated status
+   * change look new). Default 10 000.
    */
   maxEntries?: number;
   /** Clock, for tests. */
@@ -70,6 +98,8 @@ export interface MemoryRegistrationStoreOptions {
  */
 export class MemoryRegistrationStore implements RegistrationStore {
   readonly #pending = new Map<string, PendingRegistration>();
+  /** Local user to their live nonce. */
+  readonly #byUser = new Map<string, string>();
   /** Key to epoch-ms expiry. */
   readonly #delivered = new Map<string, number>();
   readonly #max: number;
@@ -91,12 +121,15 @@ export class MemoryRegistrationStore implements RegistrationStore {
     if (!isPendingRegistration(registration)) throw new TypeError('MemoryRegistrationStore.save: not a PendingRegistration');
     this.#writes += 1;
     if (this.#writes % 100 === 0 || this.#pending.size >= this.#max) this.#sweep();
-    this.#pending.set(registration.registrationNonce, Object.freeze({ ...registration }));
-    // Map iteration is insertion order: the first keys are the oldest.
-    for (const nonce of this.#pending.keys()) {
-      if (this.#pending.size <= this.#max) break;
-      this.#pending.delete(nonce);
+    const previous = this.#byUser.get(registration.localUser);
+    if (previous !== undefined && this.#pending.has(previous)) {
+      // The same user again (another tab, a second try): their older form stops counting.
+      this.#pending.delete(previous);
+    } else if (this.#pending.size >= this.#max) {
+      throw new RegistrationStoreFullError(this.#max);
     }
+    this.#pending.set(registration.registrationNonce, Object.freeze({ ...registration }));
+    this.#byUser.set(registration.localUser, registration.registrationNonce);
   }
 
   async consume(registrationNonce: string): Promise<PendingRegistration | undefined> {
@@ -104,6 +137,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     const registration = this.#pending.get(registrationNonce);
     if (!registration) return undefined;
     this.#pending.delete(registrationNonce);
+    if (this.#byUser.get(registration.localUser) === registrationNonce) this.#byUser.delete(registration.localUser);
     return registration.expiresAt > this.#now() ? registration : undefined;
   }
 
@@ -126,7 +160,11 @@ export class MemoryRegistrationStore implements RegistrationStore {
 
   #sweep(): void {
     const now = this.#now();
-    for (const [nonce, registration] of this.#pending) if (registration.expiresAt <= now) this.#pending.delete(nonce);
+    for (const [nonce, registration] of this.#pending) {
+      if (registration.expiresAt > now) continue;
+      this.#pending.delete(nonce);
+      if (this.#byUser.get(registration.localUser) === nonce) this.#byUser.delete(registration.localUser);
+    }
     for (const [key, expiresAt] of this.#delivered) if (expiresAt <= now) this.#delivered.delete(key);
   }
 }

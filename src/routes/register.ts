@@ -13,7 +13,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { verifyCsrf } from '../csrf.js';
 import { MojeIdError, RegistrationRefusedError } from '../errors.js';
 import { validateRegistrationFields } from '../registration/fields.js';
-import type { RegistrationStore, RegistrationVariant } from '../registration/store.js';
+import { RegistrationStoreFullError, type RegistrationStore, type RegistrationVariant } from '../registration/store.js';
 import { REGISTER_SCRIPT, registrationPage } from '../views/registration.js';
 import type { AccountCreationOptions, RegistrationRequest } from './account-creation.js';
 import { localeFor, type RouteContext } from './context.js';
@@ -97,6 +97,11 @@ export function registerRouter(ctx: RouteContext, options: AccountCreationOption
       try {
         await store.save({ registrationNonce, localUser: request.localUser, variant, createdAt: now, expiresAt: now + ctx.config.accountRegistrationTtl * 1000 });
       } catch (cause) {
+        if (cause instanceof RegistrationStoreFullError) {
+          // Refused, not made room for: evicting would cancel other users' account creations.
+          ctx.logger.warn('registration_store_full: account creation refused', { limit: cause.limit });
+          throw cause;
+        }
         throw new MojeIdError('registration_unavailable', 'the registration store could not save the registration_nonce', { status: 503, cause });
       }
 

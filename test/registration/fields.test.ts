@@ -159,12 +159,13 @@ describe('MemoryRegistrationStore', () => {
     expect(await store.consume('n1')).toBeUndefined();
   });
 
-  it('is bounded: the oldest entries go first', async () => {
+  it('is bounded: when full, new users are refused and nobody’s entry is dropped (memory-store.test.ts)', async () => {
     const store = new MemoryRegistrationStore({ maxEntries: 3 });
-    for (const n of ['a', 'b', 'c', 'd']) await store.save(registration(n, Date.now() + 60_000));
+    for (const n of ['a', 'b', 'c']) await store.save({ ...registration(n, Date.now() + 60_000), localUser: `user-${n}` });
+    await expect(store.save({ ...registration('d', Date.now() + 60_000), localUser: 'user-d' })).rejects.toMatchObject({ code: 'registration_unavailable' });
     expect(store.size).toBe(3);
-    expect(await store.consume('a')).toBeUndefined();
-    expect(await store.consume('d')).toBeDefined();
+    expect(await store.consume('a')).toBeDefined();
+    expect(await store.consume('d')).toBeUndefined();
   });
 
   it('records deliveries once until they expire or are forgotten', async () => {

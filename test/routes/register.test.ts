@@ -138,6 +138,29 @@ describe('starting account creation', () => {
     expect(answer.body).toContain('data-code="registration_unavailable"');
   });
 
+  it("replaces the same user's previous nonce: one live account creation per local user", async () => {
+    const store = new MemoryRegistrationStore();
+    await start({ store });
+    const first = hiddenInputs((await register({}, { 'x-local-user': 'user-1' })).body)[1]?.[1] as string;
+    const other = hiddenInputs((await register({}, { 'x-local-user': 'user-2' })).body)[1]?.[1] as string;
+    const second = hiddenInputs((await register({}, { 'x-local-user': 'user-1' })).body)[1]?.[1] as string;
+    expect(store.size).toBe(2);
+    expect(await store.consume(first)).toBeUndefined();
+    expect(await store.consume(second)).toMatchObject({ localUser: 'user-1' });
+    expect(await store.consume(other)).toMatchObject({ localUser: 'user-2' });
+  });
+
+  it("refuses new starts with a 503 page when the store is full, and keeps the other users' account creations", async () => {
+    const store = new MemoryRegistrationStore({ maxEntries: 1 });
+    await start({ store });
+    const kept = hiddenInputs((await register({}, { 'x-local-user': 'user-1' })).body)[1]?.[1] as string;
+    const refused = await register({}, { 'x-local-user': 'user-2' });
+    expect(refused.status).toBe(503);
+    expect(refused.body).toContain('data-code="registration_unavailable"');
+    expect(app.logLines.some((line) => line.startsWith('registration_store_full'))).toBe(true);
+    expect(await store.consume(kept)).toMatchObject({ localUser: 'user-1' });
+  });
+
   it('refuses the transfer variant unless it is on', async () => {
     await start();
     const answer = await register({ variant: 'transfer' });

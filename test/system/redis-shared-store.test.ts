@@ -145,7 +145,7 @@ describe('two instances sharing one Redis', () => {
   it('keeps nonces under hashed keys with the configured lifetime, and cleans up', async () => {
     const [a] = await twoInstances();
     const nonce = await startRegistration(a);
-    const keys = await redis.keys(`${prefix}*`);
+    const keys = await redis.keys(`${prefix}registration:*`);
     expect(keys).toHaveLength(1);
     expect(keys[0]).not.toContain(nonce);
     const ttl = await redis.pttl(keys[0] as string);
