@@ -114,7 +114,14 @@ const CALLBACK_LIMITS: ReadonlyMap<string, number> = new Map([
   ['session_state', 512],
   ['client_id', 256],
 ]);
-const CALLBACK_MARKERS = ['code', 'state', 'error', 'iss'];
+
+/**
+ * Which step a route of `mojeid()` is, set on the options it passes to `passport.authenticate`:
+ * the route decides, not the query (a login route opened with `?code=…&state=…` starts a login).
+ * A symbol, so nothing a request carries can set it.
+ */
+export const ROUTE_STEP: unique symbol = Symbol('passport-mojeid-oidc route step');
+export type RouteStep = 'start' | 'finish';
 
 /** Passport's per-request outcome functions, attached to a delegate object (`Object.create(strategy)`). */
 type Outcome = passport.StrategyCreatedStatic;
@@ -158,7 +165,9 @@ export class MojeIdStrategy implements passport.Strategy {
   /** Passport calls this on a delegate carrying `success`, `fail`, `redirect`, `error`. */
   authenticate(this: passport.StrategyCreated<this>, req: Request, options: MojeIdAuthenticateOptions = {}): void {
     const self = this as unknown as MojeIdStrategy;
-    const run = isCallbackRequest(req, self.config) ? self.finishLogin(req, this) : self.startLogin(req, options, this);
+    const step = (options as { [ROUTE_STEP]?: RouteStep })[ROUTE_STEP];
+    const finishing = step === undefined ? isCallbackRequest(req, self.config) : step === 'finish';
+    const run = finishing ? self.finishLogin(req, this) : self.startLogin(req, options, this);
     run.catch((error: unknown) => {
       const failure = error instanceof MojeIdError ? error : mapCodeGrantError(error);
       if (isAuthenticationFailure(failure)) this.fail({ error: failure, message: failure.message }, failure.status);
@@ -373,17 +382,16 @@ function isAuthenticationFailure(error: MojeIdError): boolean {
 }
 
 /**
- * Any request to the redirect URI's path is a callback, whatever it carries: it must never start a
- * new login (which would push the real pending one out). Elsewhere, the OAuth response parameters
- * mark it, for apps that use one route for both.
+ * For apps that call `passport.authenticate` on routes of their own: a request is the callback when
+ * its path is the redirect URI's path as Express routes it (case-insensitive, one trailing slash
+ * allowed), whatever it carries, so it never starts a new login that would push the real pending
+ * one out. Never by the query: `?code=…&state=…` on a login route would finish a login there and
+ * hand its result (tokens included) to a handler that expects a redirect.
  */
 function isCallbackRequest(req: Request, config: MojeIdConfig): boolean {
   const url = req.originalUrl ?? req.url;
-  const path = url.split('?')[0];
-  if (path === new URL(config.redirectUri).pathname) return true;
-  const query = rawQuery(req);
-  if (!query) return false;
-  return query.split('&').some((pair) => CALLBACK_MARKERS.includes(pair.split('=')[0] ?? ''));
+  const routed = (path: string): string => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path).toLowerCase();
+  return routed(url.split('?')[0] ?? '') === routed(new URL(config.redirectUri).pathname);
 }
 
 function rawQuery(req: Request): string {

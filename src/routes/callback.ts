@@ -8,18 +8,19 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { markLoginFinished, passportLogInError, passportSetupProblem } from '../passport-wiring.js';
 import { recordLogin } from '../login-record.js';
 import { restoreLoginState, snapshotLoginState } from '../pending-logins.js';
-import type { MojeIdAuthInfo } from '../strategy.js';
+import { ROUTE_STEP, type MojeIdAuthInfo } from '../strategy.js';
 import type { RouteContext } from './context.js';
 import { sendError } from './error-response.js';
 
 export function callbackRouter(ctx: RouteContext): Router {
   const router = Router();
   router.get('/callback', (req: Request, res: Response, next: NextFunction) => {
-    ctx.passport.authenticate(ctx.strategyName, (error: unknown, user?: Express.User | false | null, details?: unknown) => {
+    // This route finishes a login whatever its path looks like (mounted elsewhere, behind a proxy).
+    ctx.passport.authenticate(ctx.strategyName, { [ROUTE_STEP]: 'finish' }, (error: unknown, user?: Express.User | false | null, details?: unknown) => {
       const info = details as MojeIdAuthInfo | undefined;
       const returnTo = info?.returnTo ?? '/';
       if (error || !user) {
-        sendError(ctx, req, res, error ?? info?.error ?? info, returnTo);
+        sendError(ctx, req, res, error ?? info?.error, returnTo);
         return;
       }
       // Checked before req.logIn, which would otherwise regenerate the session and then fail.

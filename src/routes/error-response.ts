@@ -24,7 +24,9 @@ export function toMojeIdError(error: unknown): MojeIdError {
   // Body-parser and other middleware errors carry a status; anything else is our fault.
   const status = (error as { status?: unknown } | null)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) return new MojeIdError('invalid_callback', 'malformed request', { status });
-  return new MojeIdError('verify_failed', 'unexpected error while handling a mojeID request', { status: 500, cause: error });
+  // Only an Error as the cause: anything else reaching here may be an outcome object (a profile,
+  // tokens) that must not travel to onError or a log.
+  return new MojeIdError('verify_failed', 'unexpected error while handling a mojeID request', { status: 500, ...(error instanceof Error ? { cause: error } : {}) });
 }
 
 export function sendError(ctx: RouteContext, req: Request, res: Response, failure: unknown, returnTo = '/'): void {

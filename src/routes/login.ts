@@ -3,8 +3,7 @@
  * step-up demands (`assurance`, `loginMethod`, `maxAge`) when the guard sent the browser here.
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { MojeIdAuthenticateOptions } from '../strategy.js';
-import { safeReturnTo } from '../strategy.js';
+import { ROUTE_STEP, safeReturnTo, type MojeIdAuthenticateOptions, type RouteStep } from '../strategy.js';
 import type { RouteContext } from './context.js';
 import { sendError } from './error-response.js';
 import { parseStepUpQuery, type StepUp } from './step-up.js';
@@ -20,14 +19,16 @@ export function loginRouter(ctx: RouteContext): Router {
       sendError(ctx, req, res, error, returnTo);
       return;
     }
-    const options: MojeIdAuthenticateOptions = {
+    const options: MojeIdAuthenticateOptions & { [ROUTE_STEP]: RouteStep } = {
+      [ROUTE_STEP]: 'start',
       returnTo,
       ...(stepUp.assurance ? { acrValues: stepUp.assurance } : {}),
       ...(stepUp.loginMethod ? { loginMethod: stepUp.loginMethod } : {}),
       ...(stepUp.maxAge !== undefined ? { maxAge: stepUp.maxAge } : {}),
     };
     ctx.passport.authenticate(ctx.strategyName, options, (error: unknown, _user?: unknown, info?: unknown) => {
-      sendError(ctx, req, res, error ?? (info as { error?: unknown } | undefined)?.error ?? info, returnTo);
+      // Only the failure itself: `info` may hold what no error should carry (a profile, tokens).
+      sendError(ctx, req, res, error ?? (info as { error?: unknown } | undefined)?.error, returnTo);
     })(req, res, next);
   });
   return router;
