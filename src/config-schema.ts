@@ -404,7 +404,7 @@ const SCHEMA = [
     option: 'notifyCa',
     variable: 'MOJEID_NOTIFY_CA_FILE',
     description:
-      "PEM file with the CZ.NIC CA that issues mojeID's notification client certificates (§6.2; obtained from CZ.NIC, not bundled). In code also PEM text or a Buffer. Needed when the app terminates TLS itself.",
+      "PEM file with the CZ.NIC CA that issues mojeID's notification client certificates (§6.2; obtained from CZ.NIC, not bundled), and every intermediate CA between it and that certificate: with the intermediates here (and in the TLS server's `ca`), the certificate alone proves the sender, also on a resumed TLS session, which brings back the client's certificate but not the chain it presented. In code also PEM text or a Buffer. Needed when the app terminates TLS itself.",
     defaultText: '(none)',
     example: '/etc/ssl/mojeid/cznic-client-ca.pem',
     fromText: parseString,

@@ -114,24 +114,26 @@ export function chainsToCa(
   chain: readonly CryptoX509[],
   ca: readonly CryptoX509[],
   now: Date = new Date(),
-): { ok: true; notAfter: number } | { ok: false; detail: string } {
+): { ok: true; notAfter: number; intermediates: CryptoX509[] } | { ok: false; detail: string } {
   const leaf = chain[0];
   if (!leaf) return { ok: false, detail: 'no certificate' };
   if (leaf.keyUsage !== undefined && !leaf.keyUsage.includes(CLIENT_AUTH)) return { ok: false, detail: 'the certificate is not for client authentication' };
   let current = leaf;
   let notAfter = Infinity;
   const intermediates = chain.slice(1);
+  const used: CryptoX509[] = [];
   for (let depth = 0; depth < MAX_CHAIN; depth += 1) {
     if (!withinValidity(current, now)) return { ok: false, detail: depth === 0 ? 'the certificate is expired or not yet valid' : 'a certificate of the chain is expired or not yet valid' };
     notAfter = Math.min(notAfter, Date.parse(current.validTo));
     const anchor = ca.find((c) => issuedBy(current, c));
     if (anchor) {
       return withinValidity(anchor, now)
-        ? { ok: true, notAfter: Math.min(notAfter, Date.parse(anchor.validTo)) }
+        ? { ok: true, notAfter: Math.min(notAfter, Date.parse(anchor.validTo)), intermediates: used }
         : { ok: false, detail: 'the configured CA certificate is expired' };
     }
     const next = intermediates.find((c) => c.ca && issuedBy(current, c));
     if (!next) return { ok: false, detail: 'the certificate is not issued by the configured CZ.NIC CA' };
+    used.push(next);
     current = next;
   }
   return { ok: false, detail: 'the certificate chain is too long' };
@@ -148,6 +150,42 @@ export function chainsToCa(
  */
 const acceptedSockets = new WeakMap<TLSSocket, { readonly ca: readonly CryptoX509[]; readonly notAfter: number }>();
 const ACCEPTED_TLS: TransportCheck = Object.freeze({ ok: true, via: 'tls' });
+
+/**
+ * Intermediate CA certificates that were on an accepted chain, per CA setting. A resumed TLS
+ * session (a ticket, TLS 1.2 or 1.3) brings back the client's certificate but not the chain it
+ * presented in the full handshake, so a certificate issued by an intermediate would no longer
+ * reach a root-only `MOJEID_NOTIFY_CA_FILE` and a genuine notification would be refused on every
+ * resumed connection. Offered again as candidate issuers, never as trust anchors: each one must
+ * still be a CA, within its validity and signed on the way up to a configured certificate, so
+ * remembering them trusts nothing new. A resumption whose full handshake was made with another
+ * process (shared ticket keys) finds nothing here: configuring the intermediate in
+ * `MOJEID_NOTIFY_CA_FILE` makes the verdict independent of resumption altogether.
+ */
+const knownIntermediates = new WeakMap<readonly CryptoX509[], Map<string, CryptoX509>>();
+const MAX_KNOWN_INTERMEDIATES = 16;
+
+function rememberIntermediates(ca: readonly CryptoX509[], intermediates: readonly CryptoX509[]): void {
+  if (!intermediates.length) return;
+  let known = knownIntermediates.get(ca);
+  if (!known) knownIntermediates.set(ca, (known = new Map()));
+  for (const cert of intermediates) {
+    known.delete(cert.fingerprint256);
+    known.set(cert.fingerprint256, cert);
+  }
+  for (const fingerprint of known.keys()) {
+    if (known.size <= MAX_KNOWN_INTERMEDIATES) break;
+    known.delete(fingerprint);
+  }
+}
+
+/** The presented chain, followed by the intermediates earlier accepted chains went through. */
+function withKnownIntermediates(chain: readonly CryptoX509[], ca: readonly CryptoX509[]): readonly CryptoX509[] {
+  const known = knownIntermediates.get(ca);
+  if (!known?.size) return chain;
+  const presented = new Set(chain.map((c) => c.fingerprint256));
+  return [...chain, ...[...known.values()].filter((c) => !presented.has(c.fingerprint256))];
+}
 
 /** Decides how (and whether) the request is authenticated as coming from mojeID. */
 export function checkNotificationTransport(
@@ -176,8 +214,9 @@ export function checkNotificationTransport(
       return { ok: false, refusal: 'certificate_invalid', detail: `the TLS layer did not authorise the client certificate (${String(socket.authorizationError ?? 'unknown')})` };
     }
     if (!options.ca.length) return { ok: false, refusal: 'certificate_invalid', detail: 'no CZ.NIC CA is configured (MOJEID_NOTIFY_CA_FILE)' };
-    const verdict = chainsToCa(chain, options.ca, now);
+    const verdict = chainsToCa(withKnownIntermediates(chain, options.ca), options.ca, now);
     if (!verdict.ok) return { ok: false, refusal: 'certificate_invalid', detail: verdict.detail };
+    rememberIntermediates(options.ca, verdict.intermediates);
     acceptedSockets.set(socket, { ca: options.ca, notAfter: verdict.notAfter });
     return ACCEPTED_TLS;
   }
