@@ -41,21 +41,42 @@ export function secureUrl(value: string, option: string, variable: string): URL 
 
 /**
  * The configuration endpoint, checked: the registration access token goes nowhere but to the
- * issuer's own origin (mojeID's is `https://mojeid.cz/oidc/registration/?client_id=...`).
+ * issuer's own origin (mojeID's is `https://mojeid.cz/oidc/registration/?client_id=...`), and for
+ * mojeID itself only under its registration endpoint. Without an issuer or environment there is
+ * nothing to check the URI against, and a stored or pasted `registration_client_uri` could send
+ * the token anywhere: refused before anything is sent.
  */
 export function registrationClientUrl(uri: string, options: ClientRegistrationOptions): URL {
   const url = secureUrl(uri, 'registrationClientUri', 'MOJEID_REGISTRATION_CLIENT_URI');
-  if (options.issuer !== undefined || options.environment !== undefined) {
-    const issuer = new URL(issuerOf(options));
-    if (url.origin !== issuer.origin) {
-      throw new ConfigurationError([
-        {
-          option: 'registrationClientUri',
-          variable: 'MOJEID_REGISTRATION_CLIENT_URI',
-          message: `must be on the issuer's origin ${issuer.origin} (the registration access token is sent there), got ${url.origin}`,
-        },
-      ]);
-    }
+  if (options.issuer === undefined && options.environment === undefined) {
+    throw new ConfigurationError([
+      {
+        option: 'environment',
+        variable: 'MOJEID_ENV',
+        message: `not set: the registration access token is sent only to the issuer's origin, so say which mojeID ("test", "production" or an issuer) before it goes to ${url.origin}`,
+      },
+    ]);
+  }
+  const issuer = new URL(issuerOf(options));
+  if (url.origin !== issuer.origin) {
+    throw new ConfigurationError([
+      {
+        option: 'registrationClientUri',
+        variable: 'MOJEID_REGISTRATION_CLIENT_URI',
+        message: `must be on the issuer's origin ${issuer.origin} (the registration access token is sent there), got ${url.origin}`,
+      },
+    ]);
+  }
+  const mojeId = Object.values(ENVIRONMENTS).some((environment) => environment.issuer === issuer.href);
+  const endpointPath = new URL('registration/', issuer).pathname;
+  if (mojeId && !url.pathname.startsWith(endpointPath)) {
+    throw new ConfigurationError([
+      {
+        option: 'registrationClientUri',
+        variable: 'MOJEID_REGISTRATION_CLIENT_URI',
+        message: `must be under mojeID's registration endpoint ${issuer.origin}${endpointPath} (the registration access token is sent there), got ${url.origin}${url.pathname}`,
+      },
+    ]);
   }
   return url;
 }

@@ -155,6 +155,33 @@ describe('the configuration endpoint (§5.1.3)', () => {
     expect(counting.count()).toBe(0);
   });
 
+  it('sends the registration access token nowhere without an issuer or environment to check the URI against', async () => {
+    const registration = await register();
+    let received = 0;
+    const counter = http.createServer((_req, res) => {
+      received += 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: registration.client_id, client_secret_expires_at: 0 }));
+    });
+    await new Promise<void>((resolve) => counter.listen(0, '127.0.0.1', resolve));
+    try {
+      const counterOrigin = `http://127.0.0.1:${(counter.address() as AddressInfo).port}`;
+      const elsewhere = { ...registration, registration_client_uri: `${counterOrigin}/oidc/registration/?client_id=${registration.client_id}` };
+      await expect(readClientRegistration(elsewhere)).rejects.toThrow(new RegExp(`say which mojeID .* before it goes to ${counterOrigin}`));
+      await expect(rotateClientSecret(elsewhere)).rejects.toBeInstanceOf(ConfigurationError);
+      await expect(updateClientRegistration(elsewhere, { client_name: 'x' })).rejects.toBeInstanceOf(ConfigurationError);
+      // With an issuer, another origin is named next to the issuer's, and refused too.
+      const refused = (await readClientRegistration(elsewhere, { issuer: sim.issuer }).catch((e: unknown) => e)) as ConfigurationError;
+      expect(refused.message).toContain(new URL(sim.issuer).origin);
+      expect(refused.message).toContain(counterOrigin);
+      // mojeID itself: only under its registration endpoint.
+      const offPath = { ...registration, registration_client_uri: 'https://mojeid.cz/oidc/other/?client_id=x' };
+      await expect(readClientRegistration(offPath, { environment: 'production' })).rejects.toThrow(/under mojeID's registration endpoint https:\/\/mojeid\.cz\/oidc\/registration\//);
+      expect(received).toBe(0);
+    } finally {
+      await new Promise((resolve) => counter.close(resolve));
+    }
+  });
+
   it('sends the registration access token only to the issuer, over https', async () => {
     const registration = await register();
     const counting = countingFetch();
@@ -276,24 +303,24 @@ describe('errors from servers that are not mojeID', () => {
 
   it('maps Appendix 6.6 errors to a message that says what to check', async () => {
     handler = (_req, res) => void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_request', error_description: 'redirect_uris missing' }));
-    const failure = (await readClientRegistration(access()).catch((e: unknown) => e)) as ClientRegistrationError;
+    const failure = (await readClientRegistration(access(), { issuer: `${origin}/oidc/` }).catch((e: unknown) => e)) as ClientRegistrationError;
     expect(failure).toMatchObject({ providerError: 'invalid_request', providerDescription: 'redirect_uris missing', httpStatus: 400 });
     expect(failure.message).toMatch(/HTTP 400 \(invalid_request\)\. Appendix 6\.6: missing required parameters/);
     handler = (_req, res) => void res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unauthorized_client' }));
-    await expect(readClientRegistration(access())).rejects.toThrow(/wrong client_id, wrong client_secret/);
+    await expect(readClientRegistration(access(), { issuer: `${origin}/oidc/` })).rejects.toThrow(/wrong client_id, wrong client_secret/);
     handler = (_req, res) => void res.writeHead(403).end('Forbidden');
-    await expect(readClientRegistration(access())).rejects.toThrow(/HTTP 403 \(no JSON error\).*consumer admin/);
+    await expect(readClientRegistration(access(), { issuer: `${origin}/oidc/` })).rejects.toThrow(/HTTP 403 \(no JSON error\).*consumer admin/);
   });
 
   it('does not follow redirects with the token, and says why a redirect is a problem', async () => {
     handler = (_req, res) => void res.writeHead(301, { location: `${origin}/oidc/registration/?client_id=abc&x` }).end();
-    await expect(readClientRegistration(access())).rejects.toThrow(/HTTP 301 redirecting to .*use the exact URL/);
+    await expect(readClientRegistration(access(), { issuer: `${origin}/oidc/` })).rejects.toThrow(/HTTP 301 redirecting to .*use the exact URL/);
   });
 
   it('gives up after the timeout', async () => {
     handler = () => undefined; // never answers
     const started = Date.now();
-    await expect(readClientRegistration(access(), { timeout: 1 })).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(readClientRegistration(access(), { issuer: `${origin}/oidc/`, timeout: 1 })).rejects.toBeInstanceOf(ProviderUnavailableError);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -302,12 +329,12 @@ describe('errors from servers that are not mojeID', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(`{"client_id":"abc","x":"${'a'.repeat(600 * 1024)}"}`);
     };
-    await expect(readClientRegistration(access())).rejects.toThrow(/larger than 524288 bytes/);
+    await expect(readClientRegistration(access(), { issuer: `${origin}/oidc/` })).rejects.toThrow(/larger than 524288 bytes/);
   });
 
   it('refuses an answer for another client', async () => {
     handler = (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: 'zzz', client_secret_expires_at: 0 }));
-    await expect(readClientRegistration(access())).rejects.toThrow(/answered for client zzz, not abc/);
+    await expect(readClientRegistration(access(), { issuer: `${origin}/oidc/` })).rejects.toThrow(/answered for client zzz, not abc/);
   });
 
   it('checks that the discovery document names the issuer it was fetched for', async () => {
