@@ -34,6 +34,24 @@ function isNetworkFailure(error: unknown): boolean {
   return false;
 }
 
+/**
+ * The cause kept on a reported error, without what mojeID sent: the library underneath attaches
+ * the UserInfo body or the ID token's claims (birth date, ID-card number, bank account…) to its
+ * errors' `cause`, and a reported error travels to `onError`, error trackers and logs (Appendix 7
+ * point 4, data minimisation). Errors down the chain are copied with name, message, code and stack;
+ * plain-object causes, where that data sits, are left out.
+ */
+function withoutResponseData(error: unknown, depth = 0): Error | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const inner = depth < 5 ? withoutResponseData(error.cause, depth + 1) : undefined;
+  const copy = new Error(error.message, inner ? { cause: inner } : undefined);
+  copy.name = error.name;
+  const { code } = error as { code?: unknown };
+  if (typeof code === 'string') Object.assign(copy, { code });
+  if (error.stack !== undefined) copy.stack = error.stack;
+  return copy;
+}
+
 function tooLarge(error: unknown): ResponseTooLargeError | undefined {
   for (const e of causes(error)) if (e instanceof ResponseTooLargeError) return e;
   return undefined;
@@ -90,8 +108,8 @@ export function mapCodeGrantError(error: unknown): MojeIdError {
   }
   const large = tooLarge(error);
   if (large) return new ResponseValidationError('token_validation_failed', large.message);
-  if (isNetworkFailure(error)) return new ProviderUnavailableError(`mojeID did not answer in time: ${describeCause(error)}`, error);
-  return new ResponseValidationError('token_validation_failed', `the response from mojeID failed validation: ${describeCause(error)}`, error);
+  if (isNetworkFailure(error)) return new ProviderUnavailableError(`mojeID did not answer in time: ${describeCause(error)}`, withoutResponseData(error));
+  return new ResponseValidationError('token_validation_failed', `the response from mojeID failed validation: ${describeCause(error)}`, withoutResponseData(error));
 }
 
 /**
@@ -108,12 +126,12 @@ export function mapUserInfoError(error: unknown): MojeIdError {
   if (error instanceof MojeIdError) return error;
   const large = tooLarge(error);
   if (large) return new ResponseValidationError('userinfo_failed', large.message);
-  if (isNetworkFailure(error)) return new ProviderUnavailableError(`mojeID's UserInfo endpoint did not answer in time: ${describeCause(error)}`, error);
+  if (isNetworkFailure(error)) return new ProviderUnavailableError(`mojeID's UserInfo endpoint did not answer in time: ${describeCause(error)}`, withoutResponseData(error));
   if (error instanceof oidc.WWWAuthenticateChallengeError) {
     return new ResponseValidationError('userinfo_failed', `the UserInfo endpoint refused the access token (HTTP ${error.status})`);
   }
   if (error instanceof oidc.ResponseBodyError) {
     return new ResponseValidationError('userinfo_failed', 'the UserInfo endpoint answered with an error (see providerError)', undefined, { providerError: error.error });
   }
-  return new ResponseValidationError('userinfo_failed', `the UserInfo response failed validation: ${describeCause(error)}`, error);
+  return new ResponseValidationError('userinfo_failed', `the UserInfo response failed validation: ${describeCause(error)}`, withoutResponseData(error));
 }

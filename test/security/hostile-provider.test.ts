@@ -219,7 +219,10 @@ describe('unusual but legitimate providers', () => {
 
   it('normalises string flags and JSON address strings', async () => {
     await setup(
-      { claims: { email_verified: 'optional', mojeid_valid: 'optional', mojeid_address_def: 'optional' } },
+      {
+        claims: { email_verified: 'optional', mojeid_valid: 'optional', mojeid_address_def: 'optional' },
+        sessionClaims: ['email_verified', 'mojeid_valid', 'mojeid_address_def'],
+      },
       { claims: { email_verified: 'true', mojeid_valid: 'false', mojeid_address_def: '{"locality":"Praha","country":"CZ"}' } },
     );
     const user = await expectAccepted();
