@@ -427,6 +427,33 @@ const SCHEMA = [
     fromText: parseString,
   }),
   spec({
+    option: 'notifyProxyCertHeader',
+    variable: 'MOJEID_NOTIFY_PROXY_CERT_HEADER',
+    description:
+      "The request header a trusted proxy forwards the client certificate it verified in (nginx `$ssl_client_escaped_cert`, Apache `%{SSL_CLIENT_CERT}s`). The app checks it against `MOJEID_NOTIFY_CA_FILE` and `MOJEID_NOTIFY_PINS`, because `SUCCESS` alone does not say which CA the proxy checked against. The proxy must overwrite it on every request.",
+    defaultText: 'x-ssl-client-cert',
+    example: 'x-client-cert',
+    fromText: parseString,
+  }),
+  spec({
+    option: 'notifyProxyVerdictOnly',
+    variable: 'MOJEID_NOTIFY_PROXY_VERDICT_ONLY',
+    description:
+      "The weaker proxy mode: believe a trusted proxy's `SUCCESS` without the forwarded certificate, so neither the CA nor the pins are checked by the app; only as safe as the proxy's CA file holding CZ.NIC's CA alone. Use only with a proxy that cannot forward the certificate.",
+    defaultText: 'false',
+    example: 'true',
+    fromText: parseBoolean,
+  }),
+  spec({
+    option: 'notifyPins',
+    variable: 'MOJEID_NOTIFY_PINS',
+    description:
+      "Pins of mojeID's notification certificate, separated by `;`: `sha256/<base64>` (SHA-256 of its public key, SubjectPublicKeyInfo DER) or `subject:CN=…,O=…` (attributes its subject must have). A notification's certificate must then match one of them besides chaining to the CZ.NIC CA: CZ.NIC issues client certificates per client (§6.2), so any other holder of one would pass the CA check alone. Recommended once you know mojeID's certificate; list the next one's pin before a renewal with a new key.",
+    defaultText: '(none: any certificate from the CA)',
+    example: 'sha256/4j0i9Bnr0sCsEIMvq/xnBd2PF6nlk+QN6TkEPrcEZk0=',
+    fromText: (text) => ok(text.split(/[;\n]+/).map((p) => p.trim()).filter(Boolean)),
+  }),
+  spec({
     option: 'notifyInsecureTestMode',
     variable: 'MOJEID_NOTIFY_INSECURE_TEST_MODE',
     description:

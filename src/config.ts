@@ -18,7 +18,7 @@ import {
 } from './environments.js';
 import { ConfigurationError, type AccountRequirement, type ConfigurationIssue } from './errors.js';
 import { DEFAULT_CREDENTIALS_FILE, type CredentialStore } from './client-registration/credential-store.js';
-import { isAddressOrRange } from './tls/client-cert.js';
+import { isAddressOrRange, parseNotifyPin, type NotifyPin } from './tls/client-cert.js';
 import {
   ACCOUNT_REQUIREMENT_CLAIMS,
   ASSURANCE_LEVEL_URIS,
@@ -102,6 +102,12 @@ export interface MojeIdOptions {
   notifyTrustedProxies?: string | readonly string[];
   /** The header such a proxy sets to `SUCCESS`. Default `x-ssl-client-verify`. */
   notifyProxyHeader?: string;
+  /** The header such a proxy forwards the verified certificate in. Default `x-ssl-client-cert`. */
+  notifyProxyCertHeader?: string;
+  /** Believe a trusted proxy's `SUCCESS` without its certificate (weaker; no CA or pin check). Default `false`. */
+  notifyProxyVerdictOnly?: boolean;
+  /** Pins of mojeID's notification certificate: `sha256/<base64 SPKI digest>` or `subject:CN=…`. */
+  notifyPins?: string | readonly string[];
   /** Accept notifications over plain HTTP without a certificate (test instance only, §6.2). */
   notifyInsecureTestMode?: boolean;
   /** Read `MOJEID_*` variables for options not given here. Default `true`. */
@@ -154,6 +160,10 @@ export interface MojeIdConfig {
   readonly notifyCa: readonly X509Certificate[];
   readonly notifyTrustedProxies: readonly string[];
   readonly notifyProxyHeader: string;
+  readonly notifyProxyCertHeader: string;
+  readonly notifyProxyVerdictOnly: boolean;
+  /** Parsed `notifyPins`; empty: any certificate from the CA. */
+  readonly notifyPins: readonly NotifyPin[];
   readonly notifyInsecureTestMode: boolean;
 }
 
@@ -362,6 +372,24 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
   if (badProxies.length) issue('notifyTrustedProxies', `expected IP addresses or CIDR ranges such as 127.0.0.1 or 10.0.0.0/24, got ${badProxies.map((p) => JSON.stringify(p)).join(', ')}`);
   const notifyProxyHeader = (o.notifyProxyHeader ?? 'x-ssl-client-verify').trim().toLowerCase();
   if (!/^[a-z0-9-]+$/.test(notifyProxyHeader)) issue('notifyProxyHeader', `expected a header name such as x-ssl-client-verify, got ${JSON.stringify(o.notifyProxyHeader)}`);
+  const notifyProxyCertHeader = (o.notifyProxyCertHeader ?? 'x-ssl-client-cert').trim().toLowerCase();
+  if (!/^[a-z0-9-]+$/.test(notifyProxyCertHeader)) issue('notifyProxyCertHeader', `expected a header name such as x-ssl-client-cert, got ${JSON.stringify(o.notifyProxyCertHeader)}`);
+  const notifyProxyVerdictOnly = o.notifyProxyVerdictOnly ?? false;
+  const rawPins = typeof o.notifyPins === 'string' ? o.notifyPins.split(/[;\n]+/).map((p) => p.trim()).filter(Boolean) : [...(o.notifyPins ?? [])];
+  const notifyPins: NotifyPin[] = [];
+  for (const text of rawPins) {
+    const pin = typeof text === 'string' ? parseNotifyPin(text) : 'expected text';
+    if (typeof pin === 'string') issue('notifyPins', pin);
+    else notifyPins.push(pin);
+  }
+  if (rawProxies.length && !notifyProxyVerdictOnly && !notifyCa.length && o.notifyCa === undefined) {
+    // The proxy's `SUCCESS` says a certificate verified against the proxy's CA file, not which
+    // CA that was; the forwarded certificate is checked against CZ.NIC's here (§6.2).
+    issue('notifyCa', 'a trusted proxy (MOJEID_NOTIFY_TRUSTED_PROXIES) forwards the certificate it verified, which is checked against the CZ.NIC CA: set MOJEID_NOTIFY_CA_FILE, or MOJEID_NOTIFY_PROXY_VERDICT_ONLY=true for the weaker mode that believes the proxy\'s SUCCESS alone');
+  }
+  if (notifyProxyVerdictOnly && notifyPins.length && !notifyCa.length) {
+    issue('notifyPins', 'pins need the certificate: with MOJEID_NOTIFY_PROXY_VERDICT_ONLY the proxy forwards none; they would be checked on direct TLS connections only, which need MOJEID_NOTIFY_CA_FILE');
+  }
   const notifyInsecureTestMode = o.notifyInsecureTestMode ?? false;
   if (notifyInsecureTestMode && endpoints && !allowsInsecureNotifications(endpoints.issuer)) {
     // §6.2: only the test instance sends notifications over plain HTTP; in production they come
@@ -410,6 +438,9 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
     notifyCa: Object.freeze(notifyCa),
     notifyTrustedProxies: Object.freeze(rawProxies),
     notifyProxyHeader,
+    notifyProxyCertHeader,
+    notifyProxyVerdictOnly,
+    notifyPins: Object.freeze(notifyPins),
     notifyInsecureTestMode,
   };
   Object.defineProperty(config, 'clientSecret', { value: o.clientSecret ?? '', enumerable: false });

@@ -82,8 +82,11 @@ export function notifyRouter(ctx: RouteContext, options: AccountCreationOptions,
   const proxies = config.notifyTrustedProxies.length ? proxyBlockList(config.notifyTrustedProxies) : undefined;
   const transportOptions = {
     ca: config.notifyCa,
+    pins: config.notifyPins,
     trustedProxies: config.notifyTrustedProxies,
     proxyHeader: config.notifyProxyHeader,
+    proxyCertHeader: config.notifyProxyCertHeader,
+    proxyVerdictOnly: config.notifyProxyVerdictOnly,
     insecureTestMode: config.notifyInsecureTestMode,
   };
   // mojeID posts form parameters; whatever Content-Type it is labelled with, nothing else is read.

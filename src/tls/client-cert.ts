@@ -11,11 +11,18 @@
  * - a reverse proxy terminates TLS (nginx `ssl_verify_client`, Apache `SSLVerifyClient`, the
  *   manual's tip in §6.2) and says so in a header: believed only when the request comes from an
  *   address the app listed as a trusted proxy, so nobody else can forge it. Off unless configured.
+ *   The proxy also forwards the certificate it verified, which is checked here like one from a
+ *   TLS socket: a bare `SUCCESS` cannot tell which CA the proxy checked against (its CA file may
+ *   hold more than CZ.NIC's). `SUCCESS` alone is accepted only in the explicit verdict-only mode.
+ *
+ * Either way, optional pins narrow "any certificate CZ.NIC issued" to mojeID's: CZ.NIC issues
+ * client certificates per client (§6.2: "We will create and send the certificate to you"), so
+ * another holder of one would pass the CA check alone.
  *
  * And a test mode for the test instance over plain HTTP, where mojeID sends no certificate at all
  * (§6.2: "If you do not use HTTPS … in the test environment, you do not need this certificate").
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { BlockList, isIP, type Socket } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 
@@ -28,13 +35,28 @@ export type TransportCheck =
   | { readonly ok: true; readonly via: 'tls' | 'proxy' | 'insecure_test_mode' }
   | { readonly ok: false; readonly refusal: TransportRefusal; readonly detail: string };
 
+/**
+ * One accepted identity of mojeID's notification certificate: the SHA-256 of its public key
+ * (SubjectPublicKeyInfo, DER; survives a renewal with the same key), or attributes its subject
+ * must have (each `KEY=value` a line of the subject).
+ */
+export type NotifyPin =
+  | { readonly kind: 'spki-sha256'; readonly digest: string }
+  | { readonly kind: 'subject'; readonly attributes: readonly (readonly [string, string])[] };
+
 export interface NotificationTransportOptions {
   /** The CZ.NIC CA (and any intermediates it issued) that mojeID's client certificate chains to. */
   readonly ca: readonly CryptoX509[];
+  /** When not empty, the leaf must match one of them. */
+  readonly pins?: readonly NotifyPin[];
   /** Addresses (IPs or CIDR ranges) of reverse proxies whose verification header is believed. */
   readonly trustedProxies: readonly string[];
   /** Lower-case name of the header the proxy sets to `SUCCESS` after verifying the certificate. */
   readonly proxyHeader: string;
+  /** Lower-case name of the header the proxy forwards the verified certificate in (PEM, URL-escaped or not). */
+  readonly proxyCertHeader?: string;
+  /** Believe the proxy's `SUCCESS` without its certificate (the weaker mode; no CA or pin check here). */
+  readonly proxyVerdictOnly?: boolean;
   /** Accept plain-HTTP notifications without a certificate (mojeID's test instance only). */
   readonly insecureTestMode: boolean;
 }
@@ -60,6 +82,79 @@ export function proxyBlockList(entries: readonly string[]): BlockList {
     else list.addSubnet(address as string, Number(prefix), family);
   }
   return list;
+}
+
+/**
+ * A pin from configuration text: `sha256/<base64 of the SHA-256 of the DER SubjectPublicKeyInfo>`
+ * (`openssl x509 -in cert.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst
+ * -sha256 -binary | base64`), or `subject:CN=…,O=…` (attributes separated by commas). A string
+ * saying what is wrong when it does not parse.
+ */
+export function parseNotifyPin(text: string): NotifyPin | string {
+  const entry = text.trim();
+  const spki = /^sha256\/([A-Za-z0-9+/]{43}=)$/.exec(entry);
+  if (spki) return { kind: 'spki-sha256', digest: spki[1] as string };
+  if (/^sha256\//i.test(entry)) return `${JSON.stringify(entry)}: expected sha256/ and 44 characters of base64 (a SHA-256 digest)`;
+  const subject = /^subject:(.+)$/i.exec(entry);
+  if (subject) {
+    const attributes: Array<[string, string]> = [];
+    for (const part of (subject[1] as string).split(',')) {
+      const match = /^\s*([A-Za-z][A-Za-z0-9.]*)\s*=\s*(\S(?:.*\S)?)\s*$/.exec(part);
+      if (!match) return `${JSON.stringify(entry)}: expected subject:KEY=value[,KEY=value…], e.g. subject:CN=mojeid.cz,O=CZ.NIC`;
+      attributes.push([(match[1] as string).toUpperCase(), match[2] as string]);
+    }
+    return { kind: 'subject', attributes };
+  }
+  return `${JSON.stringify(entry)}: expected sha256/<base64> (the SHA-256 of the certificate's public key) or subject:CN=…`;
+}
+
+/** The SPKI pin of a certificate, as `parseNotifyPin` reads it (without the `sha256/`). */
+export function spkiSha256(cert: CryptoX509): string {
+  return createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+}
+
+function subjectLines(cert: CryptoX509): Set<string> {
+  const lines = new Set<string>();
+  for (const line of cert.subject.split('\n')) {
+    const equals = line.indexOf('=');
+    if (equals > 0) lines.add(`${line.slice(0, equals).toUpperCase()}=${line.slice(equals + 1)}`);
+  }
+  return lines;
+}
+
+/** No pins: any certificate the CA check accepted. Pins: the leaf must match one of them. */
+export function matchesPins(leaf: CryptoX509, pins: readonly NotifyPin[] | undefined): boolean {
+  if (!pins?.length) return true;
+  let spki: string | undefined;
+  let subject: Set<string> | undefined;
+  return pins.some((pin) => {
+    if (pin.kind === 'spki-sha256') return (spki ??= spkiSha256(leaf)) === pin.digest;
+    subject ??= subjectLines(leaf);
+    return pin.attributes.every(([key, value]) => (subject as Set<string>).has(`${key}=${value}`));
+  });
+}
+
+/**
+ * The certificates a proxy forwarded: nginx `$ssl_client_escaped_cert` (URL-escaped PEM), Apache
+ * `%{SSL_CLIENT_CERT}s` (PEM whose line breaks became spaces) or plain PEM; leaf first.
+ * `undefined` when it does not parse.
+ */
+export function parseForwardedCertificates(value: string): CryptoX509[] | undefined {
+  let text = value;
+  if (text.includes('%')) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      return undefined;
+    }
+  }
+  const blocks = [...text.matchAll(/-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g)];
+  if (!blocks.length || blocks.length > MAX_CHAIN) return undefined;
+  try {
+    return blocks.map((block) => new X509Certificate(Buffer.from((block[1] as string).replace(/\s+/g, ''), 'base64')));
+  } catch {
+    return undefined;
+  }
 }
 
 /** `true` when `entry` is an IP address or a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
@@ -148,7 +243,7 @@ export function chainsToCa(
  * notification's CPU (docs/benchmarks.md, scenario 6). Refusals are not cached: they are answered
  * 403, and a certificate that is not yet valid may become valid.
  */
-const acceptedSockets = new WeakMap<TLSSocket, { readonly ca: readonly CryptoX509[]; readonly notAfter: number }>();
+const acceptedSockets = new WeakMap<TLSSocket, { readonly options: NotificationTransportOptions; readonly notAfter: number }>();
 const ACCEPTED_TLS: TransportCheck = Object.freeze({ ok: true, via: 'tls' });
 
 /**
@@ -201,13 +296,16 @@ export function checkNotificationTransport(
     const family = isIP(remote) === 6 ? 'ipv6' : 'ipv4';
     if (proxies.check(remote, family)) {
       // nginx `$ssl_client_verify` and Apache `%{SSL_CLIENT_VERIFY}` are both `SUCCESS` on success.
-      if (proxyVerdict === 'SUCCESS') return { ok: true, via: 'proxy' };
-      return { ok: false, refusal: 'certificate_missing', detail: `the trusted proxy did not report a verified client certificate (${options.proxyHeader})` };
+      if (proxyVerdict !== 'SUCCESS') {
+        return { ok: false, refusal: 'certificate_missing', detail: `the trusted proxy did not report a verified client certificate (${options.proxyHeader})` };
+      }
+      if (options.proxyVerdictOnly) return { ok: true, via: 'proxy' };
+      return checkForwardedCertificate(header(options.proxyCertHeader ?? 'x-ssl-client-cert'), options, now);
     }
   }
   if (isTlsSocket(socket)) {
     const cached = acceptedSockets.get(socket);
-    if (cached && cached.ca === options.ca && now.getTime() <= cached.notAfter) return ACCEPTED_TLS;
+    if (cached && cached.options === options && now.getTime() <= cached.notAfter) return ACCEPTED_TLS;
     const chain = presentedChain(socket);
     if (!chain.length) return { ok: false, refusal: 'certificate_missing', detail: 'no client certificate was presented' };
     if (!socket.authorized) {
@@ -216,8 +314,9 @@ export function checkNotificationTransport(
     if (!options.ca.length) return { ok: false, refusal: 'certificate_invalid', detail: 'no CZ.NIC CA is configured (MOJEID_NOTIFY_CA_FILE)' };
     const verdict = chainsToCa(withKnownIntermediates(chain, options.ca), options.ca, now);
     if (!verdict.ok) return { ok: false, refusal: 'certificate_invalid', detail: verdict.detail };
+    if (!matchesPins(chain[0] as CryptoX509, options.pins)) return { ok: false, refusal: 'certificate_invalid', detail: 'the certificate matches none of MOJEID_NOTIFY_PINS' };
     rememberIntermediates(options.ca, verdict.intermediates);
-    acceptedSockets.set(socket, { ca: options.ca, notAfter: verdict.notAfter });
+    acceptedSockets.set(socket, { options, notAfter: verdict.notAfter });
     return ACCEPTED_TLS;
   }
   if (proxyVerdict !== undefined) {
@@ -227,4 +326,17 @@ export function checkNotificationTransport(
   }
   if (options.insecureTestMode) return { ok: true, via: 'insecure_test_mode' };
   return { ok: false, refusal: 'certificate_missing', detail: 'plain HTTP: mojeID sends its client certificate only over HTTPS' };
+}
+
+/** The certificate a trusted proxy verified and forwarded, checked like one from a TLS socket. */
+function checkForwardedCertificate(value: string | undefined, options: NotificationTransportOptions, now: Date): TransportCheck {
+  const name = options.proxyCertHeader ?? 'x-ssl-client-cert';
+  if (!value) return { ok: false, refusal: 'certificate_missing', detail: `the trusted proxy did not forward the verified certificate (${name})` };
+  const chain = parseForwardedCertificates(value);
+  if (!chain) return { ok: false, refusal: 'certificate_invalid', detail: `the certificate in ${name} does not parse` };
+  if (!options.ca.length) return { ok: false, refusal: 'certificate_invalid', detail: 'no CZ.NIC CA is configured (MOJEID_NOTIFY_CA_FILE)' };
+  const verdict = chainsToCa(withKnownIntermediates(chain, options.ca), options.ca, now);
+  if (!verdict.ok) return { ok: false, refusal: 'certificate_invalid', detail: `${verdict.detail} (forwarded by the proxy)` };
+  if (!matchesPins(chain[0] as CryptoX509, options.pins)) return { ok: false, refusal: 'certificate_invalid', detail: 'the certificate matches none of MOJEID_NOTIFY_PINS' };
+  return { ok: true, via: 'proxy' };
 }

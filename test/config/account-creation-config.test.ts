@@ -32,7 +32,33 @@ it('has safe defaults: the environment’s endpoints (§8.2), no transfer, 1 h n
   expect(config.notifyCa).toEqual([]);
   expect(config.notifyTrustedProxies).toEqual([]);
   expect(config.notifyProxyHeader).toBe('x-ssl-client-verify');
+  expect(config.notifyProxyCertHeader).toBe('x-ssl-client-cert');
+  expect(config.notifyProxyVerdictOnly).toBe(false);
+  expect(config.notifyPins).toEqual([]);
   expect(config.notifyInsecureTestMode).toBe(false);
+});
+
+it('reads the pins and the proxy certificate options (MOJEID_NOTIFY_PINS, _PROXY_CERT_HEADER, _PROXY_VERDICT_ONLY)', () => {
+  const digest = Buffer.alloc(32, 7).toString('base64');
+  const config = resolveConfig({
+    ...base,
+    useEnvironment: true,
+    env: {
+      MOJEID_ENV: 'production',
+      MOJEID_NOTIFY_CA_FILE: caFile,
+      MOJEID_NOTIFY_TRUSTED_PROXIES: '127.0.0.1',
+      MOJEID_NOTIFY_PROXY_CERT_HEADER: 'X-Client-Cert',
+      MOJEID_NOTIFY_PINS: `sha256/${digest}; subject:CN=mojeid.cz notifications, O=CZ.NIC`,
+    },
+  });
+  expect(config.notifyProxyCertHeader).toBe('x-client-cert');
+  expect(config.notifyPins).toEqual([
+    { kind: 'spki-sha256', digest },
+    { kind: 'subject', attributes: [['CN', 'mojeid.cz notifications'], ['O', 'CZ.NIC']] },
+  ]);
+  const verdictOnly = resolveConfig({ ...base, environment: 'production', useEnvironment: true, env: { MOJEID_NOTIFY_TRUSTED_PROXIES: '127.0.0.1', MOJEID_NOTIFY_PROXY_VERDICT_ONLY: 'true' } });
+  expect(verdictOnly.notifyProxyVerdictOnly).toBe(true);
+  expect(verdictOnly.notifyCa).toEqual([]);
 });
 
 it('reads every MOJEID_* variable of account creation', () => {
@@ -71,8 +97,13 @@ it('names each bad value once, with the variable', () => {
     [{ notifyCa: Buffer.from('hello') }, 'MOJEID_NOTIFY_CA_FILE', /contains no PEM certificate/],
     [{ notifyCa: leaf.certPem }, 'MOJEID_NOTIFY_CA_FILE', /is not a CA certificate/],
     [{ notifyCa: expired.certPem }, 'MOJEID_NOTIFY_CA_FILE', /expired/],
-    [{ notifyTrustedProxies: ['127.0.0.1', 'proxy.example.cz', '10.0.0.0/99'] }, 'MOJEID_NOTIFY_TRUSTED_PROXIES', /"proxy\.example\.cz", "10\.0\.0\.0\/99"/],
+    [{ notifyTrustedProxies: ['127.0.0.1', 'proxy.example.cz', '10.0.0.0/99'], notifyCa: ca.certPem }, 'MOJEID_NOTIFY_TRUSTED_PROXIES', /"proxy\.example\.cz", "10\.0\.0\.0\/99"/],
     [{ notifyProxyHeader: 'x ssl' }, 'MOJEID_NOTIFY_PROXY_HEADER', /header name/],
+    [{ notifyProxyCertHeader: 'x ssl cert' }, 'MOJEID_NOTIFY_PROXY_CERT_HEADER', /header name/],
+    [{ notifyPins: ['sha256/tooShort='] }, 'MOJEID_NOTIFY_PINS', /44 characters of base64/],
+    [{ notifyPins: ['subject:CN'] }, 'MOJEID_NOTIFY_PINS', /subject:KEY=value/],
+    [{ notifyPins: ['md5/abc'] }, 'MOJEID_NOTIFY_PINS', /expected sha256\/<base64>/],
+    [{ notifyTrustedProxies: ['127.0.0.1'] }, 'MOJEID_NOTIFY_CA_FILE', /MOJEID_NOTIFY_PROXY_VERDICT_ONLY=true for the weaker mode/],
     [{ accountRegistrationTtl: 0 }, 'MOJEID_ACCOUNT_REGISTRATION_TTL', /greater than 0/],
     [{ accountRegistrationUrl: 'http://mojeid.cz/registration/endpoint/' }, 'MOJEID_ACCOUNT_REGISTRATION_URL', /must use https/],
   ];

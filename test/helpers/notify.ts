@@ -4,6 +4,7 @@
  * plus a client that POSTs notifications with a chosen certificate from a chosen local address,
  * and a small TLS-terminating proxy that behaves like nginx's `ssl_verify_client optional`.
  */
+import { X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -198,9 +199,10 @@ export interface VerifyingProxy {
 
 /**
  * A TLS-terminating reverse proxy like nginx with `ssl_verify_client optional`: it verifies the
- * client certificate against `clientCa`, drops any incoming verification header, sets its own
- * (`SUCCESS`, `NONE` or `FAILED:<reason>`, nginx's `$ssl_client_verify` values) and forwards to
- * `upstream` from `localAddress`.
+ * client certificate against `clientCa`, drops any incoming verification and certificate headers,
+ * sets its own (`SUCCESS`, `NONE` or `FAILED:<reason>`, nginx's `$ssl_client_verify` values; the
+ * certificate as nginx's `$ssl_client_escaped_cert` or Apache's `%{SSL_CLIENT_CERT}s`, unless
+ * `forwardCertificate` is `false`) and forwards to `upstream` from `localAddress`.
  */
 export async function startVerifyingProxy(options: {
   certPem: string;
@@ -208,9 +210,13 @@ export async function startVerifyingProxy(options: {
   clientCa: string[];
   upstream: string;
   header?: string;
+  certHeader?: string;
+  forwardCertificate?: false | 'nginx' | 'apache';
   localAddress: string;
 }): Promise<VerifyingProxy> {
   const header = options.header ?? 'x-ssl-client-verify';
+  const certHeader = options.certHeader ?? 'x-ssl-client-cert';
+  const style = options.forwardCertificate ?? 'nginx';
   const upstream = new URL(options.upstream);
   const server = https.createServer({ cert: options.certPem, key: options.keyPem, ca: options.clientCa, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const socket = req.socket as TLSSocket;
@@ -218,7 +224,13 @@ export async function startVerifyingProxy(options: {
     const verdict = socket.authorized ? 'SUCCESS' : cert && Object.keys(cert).length ? `FAILED:${String(socket.authorizationError)}` : 'NONE';
     const headers = { ...req.headers };
     delete headers[header];
+    delete headers[certHeader];
     headers[header] = verdict;
+    if (style && cert?.raw) {
+      const pem = new X509Certificate(cert.raw).toString();
+      // nginx URL-escapes the PEM; Apache's mod_headers turns its line breaks into spaces.
+      headers[certHeader] = style === 'nginx' ? encodeURIComponent(pem) : pem.replace(/\n/g, ' ').trim();
+    }
     const forward = http.request(
       { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers, localAddress: options.localAddress, agent: false },
       (answer) => {

@@ -3,6 +3,7 @@
  * certificate from the CZ.NIC CA, a trusted proxy's header), what is accepted, and that every
  * refusal leaves the stored state as it was: the nonce is still there for the real notification.
  */
+import { X509Certificate, createHash } from 'node:crypto';
 import { MemoryRegistrationStore, type PendingRegistration, type RegistrationStore } from '../../src/index.js';
 import { TestCertificateAuthority, selfSignedCertificate, type IssuedCertificate } from '../../src/simulator/test-ca.js';
 import { deliver } from '../../src/simulator/notifications.js';
@@ -39,6 +40,9 @@ const otherCaCert = otherCa.issue({ commonName: 'mojeid.cz impostor', kind: 'cli
 const selfSigned = selfSignedCertificate({ commonName: 'mojeid.cz self-signed', kind: 'client' });
 const intermediate = cznic.issueSubordinate('Test CZ.NIC intermediate');
 const viaIntermediate = intermediate.issue({ commonName: 'mojeid.cz via intermediate', kind: 'client' });
+/** CZ.NIC issues client certificates per client (§6.2): another client's, from the same CA. */
+const anotherClientCert = cznic.issue({ commonName: 'another CZ.NIC client', kind: 'client' });
+const spkiPin = (pem: string): string => `sha256/${createHash('sha256').update(new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' })).digest('base64')}`;
 
 const NONCE = 'n0nce-issued-by-the-app-Qm8rT2kLpAxyz0123456789abcdefghi';
 const SUB = '248289761099';
@@ -251,10 +255,21 @@ describe('behind a TLS-terminating proxy (MOJEID_NOTIFY_TRUSTED_PROXIES)', () =>
   beforeEach(async () => {
     store = new SpyStore();
     // The app listens on plain HTTP; the proxy reaches it from 127.0.0.2, the only trusted address.
-    app = await startNotifyApp({ store, router: { notifyTrustedProxies: ['127.0.0.2'] } });
+    // The proxy's CA file holds another CA too (for other client certificates it checks).
+    app = await startNotifyApp({ store, router: { notifyTrustedProxies: ['127.0.0.2'], notifyCa: cznic.certPem } });
     await store.inner.save({ registrationNonce: NONCE, localUser: 'user-42', variant: 'registration', createdAt: Date.now(), expiresAt: Date.now() + 600_000 });
     store.calls.length = 0;
-    proxy = await startVerifyingProxy({ certPem: serverCert.certPem, keyPem: serverCert.keyPem, clientCa: [cznic.certPem], upstream: app.origin, localAddress: '127.0.0.2' });
+    proxy = await startVerifyingProxy({ certPem: serverCert.certPem, keyPem: serverCert.keyPem, clientCa: [cznic.certPem, otherCa.certPem], upstream: app.origin, localAddress: '127.0.0.2' });
+  });
+
+  async function otherProxy(options: { forwardCertificate?: false | 'nginx' | 'apache' }): Promise<VerifyingProxy> {
+    const started = await startVerifyingProxy({ certPem: serverCert.certPem, keyPem: serverCert.keyPem, clientCa: [cznic.certPem, otherCa.certPem], upstream: app.origin, localAddress: '127.0.0.2', ...options });
+    extraProxies.push(started);
+    return started;
+  }
+  const extraProxies: VerifyingProxy[] = [];
+  afterEach(async () => {
+    for (const p of extraProxies.splice(0)) await p.close();
   });
 
   afterEach(async () => {
@@ -268,6 +283,39 @@ describe('behind a TLS-terminating proxy (MOJEID_NOTIFY_TRUSTED_PROXIES)', () =>
     const answer = await viaProxy(mojeidCert);
     expect(answer).toEqual({ status: 200, body: 'mode:accept\n' });
     expect(app.notifications[0]).toMatchObject({ via: 'proxy', localUser: 'user-42' });
+  });
+
+  it('refuses a certificate from another CA the proxy trusts: its SUCCESS does not say which CA it checked', async () => {
+    const answer = await viaProxy(otherCaCert);
+    expect(answer).toEqual({ status: 403, body: 'client certificate not accepted\n' });
+    expect(app.errors[0]).toMatchObject({ refusal: 'certificate_invalid' });
+    expect(store.calls).toEqual([]);
+    await expectStateUnchangedViaProxy();
+  });
+
+  it('accepts the certificate forwarded the way Apache does (%{SSL_CLIENT_CERT}s)', async () => {
+    const apache = await otherProxy({ forwardCertificate: 'apache' });
+    const answer = await postNotification(`${apache.origin}/auth/mojeid/notify`, registered, { ca: cznic.certPem, cert: mojeidCert.certPem, key: mojeidCert.keyPem });
+    expect(answer).toEqual({ status: 200, body: 'mode:accept\n' });
+  });
+
+  it('refuses SUCCESS without the forwarded certificate unless the verdict-only mode is chosen', async () => {
+    const bare = await otherProxy({ forwardCertificate: false });
+    const refused = await postNotification(`${bare.origin}/auth/mojeid/notify`, registered, { ca: cznic.certPem, cert: mojeidCert.certPem, key: mojeidCert.keyPem });
+    expect(refused).toEqual({ status: 403, body: 'client certificate required\n' });
+    expect(app.errors[0]).toMatchObject({ refusal: 'certificate_missing' });
+    await expectStateUnchangedViaProxy();
+  });
+
+  it('refuses another CZ.NIC client’s certificate forwarded by the proxy when pins are set', async () => {
+    await app.close();
+    app = await startNotifyApp({ store, router: { notifyTrustedProxies: ['127.0.0.2'], notifyCa: cznic.certPem, notifyPins: [spkiPin(mojeidCert.certPem)] } });
+    const pinned = await startVerifyingProxy({ certPem: serverCert.certPem, keyPem: serverCert.keyPem, clientCa: [cznic.certPem], upstream: app.origin, localAddress: '127.0.0.2' });
+    extraProxies.push(pinned);
+    const post = (cert: IssuedCertificate) => postNotification(`${pinned.origin}/auth/mojeid/notify`, registered, { ca: cznic.certPem, cert: cert.certPem, key: cert.keyPem });
+    expect(await post(anotherClientCert)).toEqual({ status: 403, body: 'client certificate not accepted\n' });
+    expect(app.errors[0]).toMatchObject({ refusal: 'certificate_invalid', message: expect.stringContaining('MOJEID_NOTIFY_PINS') });
+    expect(await post(mojeidCert)).toEqual({ status: 200, body: 'mode:accept\n' });
   });
 
   it('refuses what the proxy could not verify, even when the client forges the header', async () => {
@@ -291,6 +339,48 @@ describe('behind a TLS-terminating proxy (MOJEID_NOTIFY_TRUSTED_PROXIES)', () =>
     expect(app.notifications).toEqual([]);
     expect((await viaProxy(mojeidCert)).body).toBe('mode:accept\n');
   }
+});
+
+describe('the weaker verdict-only proxy mode (MOJEID_NOTIFY_PROXY_VERDICT_ONLY)', () => {
+  it("believes a trusted proxy's SUCCESS alone, only when chosen explicitly", async () => {
+    const memory = new MemoryRegistrationStore();
+    app = await startNotifyApp({ store: memory, router: { notifyTrustedProxies: ['127.0.0.2'], notifyProxyVerdictOnly: true } });
+    await memory.save({ registrationNonce: NONCE, localUser: 'user-42', variant: 'registration', createdAt: Date.now(), expiresAt: Date.now() + 600_000 });
+    const proxy = await startVerifyingProxy({ certPem: serverCert.certPem, keyPem: serverCert.keyPem, clientCa: [cznic.certPem], upstream: app.origin, localAddress: '127.0.0.2', forwardCertificate: false });
+    try {
+      const answer = await postNotification(`${proxy.origin}/auth/mojeid/notify`, registered, { ca: cznic.certPem, cert: mojeidCert.certPem, key: mojeidCert.keyPem });
+      expect(answer).toEqual({ status: 200, body: 'mode:accept\n' });
+      expect(app.notifications[0]).toMatchObject({ via: 'proxy' });
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('pinned notification certificate (MOJEID_NOTIFY_PINS)', () => {
+  it.each([
+    ['an SPKI pin', () => spkiPin(mojeidCert.certPem)],
+    ['a subject pin', () => 'subject:CN=mojeid.cz notifications'],
+  ])('with %s, refuses another CZ.NIC client’s certificate and accepts mojeID’s', async (_label, pin) => {
+    store = new SpyStore();
+    app = await startNotifyApp({
+      tls: { certPem: serverCert.certPem, keyPem: serverCert.keyPem, clientCa: [cznic.certPem] },
+      store,
+      router: { notifyCa: cznic.certPem, notifyPins: [pin()] },
+    });
+    await store.inner.save({ registrationNonce: NONCE, localUser: 'user-42', variant: 'registration', createdAt: Date.now(), expiresAt: Date.now() + 600_000 });
+    store.calls.length = 0;
+    const refused = await notify(registered, anotherClientCert);
+    expect(refused).toEqual({ status: 403, body: 'client certificate not accepted\n' });
+    expect(app.errors[0]).toMatchObject({ refusal: 'certificate_invalid', message: expect.stringContaining('MOJEID_NOTIFY_PINS') });
+    expect(store.calls).toEqual([]);
+    await expectStateUnchanged();
+  });
+
+  it('without pins, any certificate from the CZ.NIC CA is accepted (why pins are recommended)', async () => {
+    await startTlsApp();
+    expect(await notify(registered, anotherClientCert)).toEqual({ status: 200, body: 'mode:accept\n' });
+  });
 });
 
 describe('plain HTTP (§6.2: the test instance sends no certificate)', () => {
