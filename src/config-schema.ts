@@ -274,6 +274,15 @@ const SCHEMA = [
     fromText: parseString,
   }),
   spec({
+    option: 'offlineAccess',
+    variable: 'MOJEID_OFFLINE_ACCESS',
+    description:
+      "Ask for a refresh token at every login, so the app can read UserInfo later without the user (manual ch. 3 \"Refresh Token\"; docs/offline-access.md): adds the `offline_access` scope and `consent` to `prompt`, as mojeID grants it only then (field notes). Cannot be combined with `prompt=none`. Per login: `passport.authenticate('mojeid', { offlineAccess: true })`.",
+    defaultText: 'false',
+    example: 'true',
+    fromText: parseBoolean,
+  }),
+  spec({
     option: 'uiLocales',
     variable: 'MOJEID_UI_LOCALES',
     description: "Preferred languages of mojeID's pages, e.g. `cs en`.",

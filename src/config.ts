@@ -78,6 +78,8 @@ export interface MojeIdOptions {
   maxAge?: number;
   prompt?: string;
   uiLocales?: string;
+  /** Ask for a refresh token at every login (`offline_access` + `prompt=consent`; docs/offline-access.md). */
+  offlineAccess?: boolean;
   pkce?: boolean;
   accept?: readonly AccountRequirement[];
   httpTimeout?: number;
@@ -145,6 +147,8 @@ export interface MojeIdConfig {
   readonly maxAge: number | undefined;
   readonly prompt: string | undefined;
   readonly uiLocales: string | undefined;
+  /** Every login asks for a refresh token; `scope` then holds no `offline_access`, the login adds it. */
+  readonly offlineAccess: boolean;
   readonly pkce: boolean;
   readonly accept: readonly AccountRequirement[];
   readonly httpTimeout: number;
@@ -295,7 +299,15 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
   const rawScope = typeof o.scope === 'string' ? o.scope.split(/[\s,]+/).filter(Boolean) : [...(o.scope ?? [])];
   const unknownScopes = rawScope.filter((s) => !(SUPPORTED_SCOPES as readonly string[]).includes(s));
   if (unknownScopes.length) issue('scope', `unknown scope ${unknownScopes.map((s) => JSON.stringify(s)).join(', ')}; supported: ${SUPPORTED_SCOPES.join(' ')}`);
-  const scope = ['openid', ...rawScope.filter((s) => s !== 'openid')];
+  // `offline_access` in the scope means offline access, which needs `prompt=consent` as well
+  // (field notes): one setting for both, added at each login.
+  if (rawScope.includes('offline_access') && o.offlineAccess === false) issue('offlineAccess', 'false contradicts the offline_access scope in MOJEID_SCOPE; drop one of them');
+  if (o.offlineAccess !== undefined && typeof o.offlineAccess !== 'boolean') issue('offlineAccess', `expected true or false, got ${JSON.stringify(o.offlineAccess)}`);
+  const offlineAccess = o.offlineAccess === true || rawScope.includes('offline_access');
+  if (offlineAccess && typeof o.prompt === 'string' && o.prompt.split(' ').includes('none')) {
+    issue('offlineAccess', 'cannot be combined with prompt=none: mojeID grants offline_access only with prompt=consent (field notes)');
+  }
+  const scope = ['openid', ...rawScope.filter((s) => s !== 'openid' && s !== 'offline_access')];
   const uniqueScope = [...new Set(scope)];
 
   const claims: Record<string, ClaimRequirement> = {};
@@ -424,6 +436,7 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
     maxAge: o.maxAge,
     prompt: o.prompt,
     uiLocales: o.uiLocales?.trim(),
+    offlineAccess,
     pkce: o.pkce ?? true,
     accept: Object.freeze(accept),
     httpTimeout,

@@ -30,7 +30,10 @@ export type MojeIdErrorCode =
   | 'notification_refused'
   | 'client_registration_failed'
   | 'registration_change_refused'
-  | 'credential_store_failed';
+  | 'credential_store_failed'
+  | 'refresh_token_invalid'
+  | 'sealed_token_invalid'
+  | 'openid2_id_invalid';
 
 export interface MojeIdErrorOptions {
   /** HTTP status the library's own pages answer with. */
@@ -269,6 +272,48 @@ export class RegistrationNotificationError extends MojeIdError {
 
   constructor(refusal: NotificationRefusal, message: string, status: number) {
     super('notification_refused', message, { status });
+    this.refusal = refusal;
+  }
+}
+
+/**
+ * Offline access (docs/offline-access.md): mojeID refused a stored refresh token (`invalid_grant`:
+ * revoked by the user in their mojeID profile, expired, already rotated away, or issued to another
+ * client), or the token it answered with belongs to another `sub`. The token is of no further use:
+ * delete it, and unlink or ask the user to log in again.
+ */
+export class RefreshTokenError extends MojeIdError {
+  constructor(message: string, provider: { providerError?: string; providerDescription?: string } = {}, cause?: unknown) {
+    super('refresh_token_invalid', message, { status: 401, cause, ...provider });
+  }
+}
+
+/**
+ * `openSealedToken` could not open a sealed token: a wrong or rotated key, a changed or truncated
+ * value, or a format this version does not know. Never says which, as a padding oracle would.
+ */
+export class SealedTokenError extends MojeIdError {
+  constructor(message: string) {
+    super('sealed_token_invalid', message, { status: 500 });
+  }
+}
+
+/**
+ * Why an `openid2_id` was not used to link an OpenID 2.0 account (OpenID 2.0 to OpenID Connect
+ * Migration 1.0 §5-§6, docs/migrating-from-openid2.md):
+ * - `not_in_id_token`: it came in UserInfo only, which is not signed by mojeID for this login;
+ * - `mismatch`: the ID token and UserInfo name different identifiers;
+ * - `not_a_url`: not an absolute http(s) URL, or one with credentials;
+ * - `foreign_host`: a host mojeID is not authoritative for.
+ */
+export type OpenId2Refusal = 'not_in_id_token' | 'mismatch' | 'not_a_url' | 'foreign_host';
+
+/** The login carried an `openid2_id` that may not be linked to a local account; nothing was linked. */
+export class OpenId2MigrationError extends MojeIdError {
+  readonly refusal: OpenId2Refusal;
+
+  constructor(refusal: OpenId2Refusal, message: string) {
+    super('openid2_id_invalid', message, { status: 403 });
     this.refusal = refusal;
   }
 }

@@ -12,6 +12,11 @@ export type {
   VerifyFunctionWithRequest,
 } from './strategy.js';
 export type { MojeIdProfile, MojeIdTokens } from './profile.js';
+// Offline access (docs/offline-access.md).
+export { refreshMojeIdClaims, revokeMojeIdRefreshToken } from './offline-access.js';
+export type { RefreshClaimsInput, RefreshedClaims, RevocationOutcome, StrategySource } from './offline-access.js';
+export { sealToken, openSealedToken, parseTokenKey, tokenKeyFromEnvironment, TOKEN_KEY_VARIABLE } from './token-seal.js';
+export type { SealOptions } from './token-seal.js';
 export { mojeid, defaultUser, pageSecurityHeaders } from './routes/index.js';
 export type { MojeIdRouter, MojeIdRouterOptions, MojeIdSessionUser } from './routes/index.js';
 export type { MojeIdHooks, MojeIdLogger, PassportInstance } from './routes/context.js';
@@ -96,9 +101,12 @@ export {
   RegistrationNotificationError,
   StateMismatchError,
   PassportSetupError,
+  RefreshTokenError,
+  SealedTokenError,
+  OpenId2MigrationError,
   isMojeIdError,
 } from './errors.js';
-export type { MojeIdErrorCode, ConfigurationIssue, AccountRequirement, NotificationRefusal, StateMismatchReason } from './errors.js';
+export type { MojeIdErrorCode, ConfigurationIssue, AccountRequirement, NotificationRefusal, StateMismatchReason, OpenId2Refusal } from './errors.js';
 export { CLAIM_CATALOGUE, isMojeIdClaimName, claimDefinition } from './claims/catalogue.js';
 export type { ClaimDefinition, MojeIdClaimName } from './claims/catalogue.js';
 export type { MojeIdClaims, RawMojeIdClaims, MojeIdAddress } from './claims/types.js';

@@ -2,7 +2,8 @@
  * The authentication-request parameters an app may set in configuration and again per request
  * (`passport.authenticate('mojeid', { acrValues, loginMethod, maxAge, prompt, uiLocales })`):
  * one set of checks for both, and the rule that a request may make a login stricter than the
- * configuration, never weaker. A value that does not parse is an error, never silently dropped:
+ * configuration, never weaker (`offlineAccess`, docs/offline-access.md, is the request's when
+ * given). A value that does not parse is an error, never silently dropped:
  * dropping `acrValues: 'High'` would have sent no `acr_values` and checked no `acr`.
  */
 import {
@@ -47,6 +48,8 @@ export interface LoginOptions {
   maxAge?: number;
   prompt?: string;
   uiLocales?: string;
+  /** Ask for a refresh token (docs/offline-access.md): adds `offline_access` and `prompt=consent`. */
+  offlineAccess?: boolean;
 }
 
 /** What one login asks mojeID for, after configuration and request are combined. */
@@ -56,6 +59,18 @@ export interface LoginRequirements {
   readonly maxAge: number | undefined;
   readonly prompt: string | undefined;
   readonly uiLocales: string | undefined;
+  /** Whether the login asks for a refresh token; its `prompt` then includes `consent`. */
+  readonly offlineAccess?: boolean;
+}
+
+/**
+ * Field notes: pyoidc grants `offline_access` only when `prompt` includes `consent` (OIDC Core
+ * §11 says the same), so offline access adds it; `none` cannot be combined with it.
+ */
+export function offlineAccessPrompt(prompt: string | undefined): string | undefined {
+  const prompts = (prompt ?? '').split(' ').filter(Boolean);
+  if (prompts.includes('none')) return undefined;
+  return prompts.includes('consent') ? prompts.join(' ') : [...prompts, 'consent'].join(' ');
 }
 
 /**
@@ -91,6 +106,18 @@ export function combineLoginOptions(configured: LoginRequirements, options: Logi
     const problem = uiLocalesProblem(options.uiLocales);
     if (problem) issue('uiLocales', problem);
   }
+  if (options.offlineAccess !== undefined && typeof options.offlineAccess !== 'boolean') {
+    issue('offlineAccess', `expected true or false, got ${JSON.stringify(options.offlineAccess)}`);
+  }
+  const offlineAccess = options.offlineAccess ?? configured.offlineAccess ?? false;
+  let prompt = options.prompt ?? configured.prompt;
+  if (offlineAccess && !issues.length) {
+    const withConsent = offlineAccessPrompt(prompt);
+    if (withConsent === undefined) {
+      issue(options.prompt !== undefined ? 'prompt' : 'offlineAccess', 'offline access needs prompt=consent (mojeID grants offline_access only then), which cannot be combined with "none" (OIDC Core §3.1.2.1)');
+    }
+    prompt = withConsent;
+  }
   const level = strongerLevel(configured.acrLevel, acrLevel);
   const method = strongerLoginMethod(configured.loginMethod, loginMethod);
   if (!issues.length && level && method) {
@@ -102,7 +129,8 @@ export function combineLoginOptions(configured: LoginRequirements, options: Logi
     acrLevel: level,
     loginMethod: method,
     maxAge: maxAges.length ? Math.min(...maxAges) : undefined,
-    prompt: options.prompt ?? configured.prompt,
+    prompt,
     uiLocales: options.uiLocales?.trim() ?? configured.uiLocales,
+    offlineAccess,
   };
 }

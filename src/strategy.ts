@@ -91,6 +91,8 @@ export interface MojeIdAuthenticateOptions {
   /** `password`, `multi-factor` or `security-key` (§4.3.1); docs/assurance.md. */
   loginMethod?: LoginMethod | string;
   uiLocales?: string;
+  /** Ask this login for a refresh token (`offline_access` + `prompt=consent`; docs/offline-access.md). */
+  offlineAccess?: boolean;
 }
 
 /** What `info` carries on success and failure (`passport.authenticate(name, (err, user, info) => …)`). */
@@ -178,7 +180,7 @@ export class MojeIdStrategy implements passport.Strategy {
   /** Builds the authorization request (§5.1.6) and redirects the browser to mojeID. */
   private async startLogin(req: Request, options: MojeIdAuthenticateOptions, outcome: Outcome): Promise<void> {
     const config = this.config;
-    const { acrLevel, loginMethod, maxAge, prompt, uiLocales } = combineLoginOptions(config, options);
+    const { acrLevel, loginMethod, maxAge, prompt, uiLocales, offlineAccess } = combineLoginOptions(config, options);
     const configuration = await this.provider.configuration();
     // Same values as openid-client's randomState/randomNonce/randomPKCECodeVerifier (32 random
     // bytes each, base64url) and calculatePKCECodeChallenge (RFC 7636 S256), but from one
@@ -190,7 +192,8 @@ export class MojeIdStrategy implements passport.Strategy {
     const params: Record<string, string> = {
       response_type: 'code',
       redirect_uri: config.redirectUri,
-      scope: config.scope.join(' '),
+      // `combineLoginOptions` has added `consent` to `prompt` for it (field notes).
+      scope: (offlineAccess ? [...config.scope, 'offline_access'] : config.scope).join(' '),
       state,
       nonce,
     };

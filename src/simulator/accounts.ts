@@ -298,6 +298,26 @@ export class AccountDirectory {
     this.#list.push(account);
   }
 
+  /**
+   * A copy of the account with changed claims (`null` removes one) takes its place; the shared
+   * TEST_ACCOUNTS objects stay as they are. The `sub` cannot change: grants are kept by it.
+   */
+  updateClaims(id: string, changes: Readonly<Record<string, unknown>>): void {
+    const account = this.#byId.get(id);
+    if (!account) throw new TypeError(`no simulator account has the id "${id}"`);
+    if (Object.hasOwn(changes, 'sub')) throw new TypeError('the sub of a simulator account cannot change');
+    const claims: Record<string, unknown> = { ...account.claims };
+    for (const [name, value] of Object.entries(changes)) {
+      if (name === '__proto__' || name === 'constructor' || name === 'prototype') continue;
+      if (value === null) delete claims[name];
+      else claims[name] = value;
+    }
+    const updated: SimulatorAccount = Object.freeze({ ...account, claims });
+    this.#byId.set(id, updated);
+    this.#bySub.set(subOf(account), updated);
+    this.#list[this.#list.indexOf(account)] = updated;
+  }
+
   byId(id: string): SimulatorAccount | undefined {
     return this.#byId.get(id);
   }

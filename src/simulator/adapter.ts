@@ -68,6 +68,26 @@ export class MemoryStore {
     }
   }
 
+  /**
+   * Deletes every grant of `accountId` with the tokens and codes issued under it, as when the
+   * user withdraws a service's access in their mojeID profile. Returns how many grants.
+   */
+  revokeGrantsOf(accountId: string): number {
+    const grants: string[] = [];
+    for (const [key, entry] of this.#entries) {
+      if (key.startsWith('Grant:') && entry.payload.accountId === accountId) grants.push(key.slice('Grant:'.length));
+    }
+    for (const grantId of grants) {
+      this.#entries.delete(`Grant:${grantId}`);
+      for (const model of ['AccessToken', 'RefreshToken', 'AuthorizationCode']) {
+        const grantKey = `${model}:${grantId}`;
+        for (const key of this.#byGrant.get(grantKey) ?? []) this.#entries.delete(key);
+        this.#byGrant.delete(grantKey);
+      }
+    }
+    return grants.length;
+  }
+
   /** The adapter oidc-provider instantiates per model name (`configuration.adapter`). */
   adapterFor(model: string): Adapter {
     const keyOf = (id: string): string => `${model}:${id}`;

@@ -21,7 +21,13 @@
  * - PKCE accepted but never required, and not advertised (field notes);
  * - token endpoint client authentication exactly as registered; failures answered with
  *   `unauthorized_client` (Appendix 6.6) and pyoidc's "Wrong authentication method used";
- * - `iss` and `client_id` on the code-flow callback, as pyoidc adds them (field notes).
+ * - `iss` and `client_id` on the code-flow callback, as pyoidc adds them (field notes);
+ * - refresh tokens only for `offline_access` with `prompt=consent` (field notes; oidc-provider's
+ *   own rule), a new one at every use (rotation: the used one is dead, and using it again ends the
+ *   grant), no revocation endpoint (production's discovery has none; `revokeGrants` stands in for
+ *   the user withdrawing access in their mojeID profile);
+ * - `openid2_id` (§5.3.2) on the simulator's own origin, as mojeID's identifiers are on its own
+ *   domain (`https://<name>.mojeid.cz/`), so the OpenID 2.0 migration checks can pass.
  *
  * @module
  */
@@ -133,6 +139,28 @@ function pairwiseSub(sub: string, sectorIdentifier: string): string {
   return out;
 }
 
+/** mojeID's identifier domain, under which the test accounts' OpenID 2.0 identifiers are written. */
+const MOJEID_IDENTIFIER_DOMAIN = '.mojeid.cz';
+
+/**
+ * `https://petra-svobodova.mojeid.cz/#Qm8r` becomes `<origin>/openid2/petra-svobodova/#Qm8r`:
+ * mojeID is authoritative for identifiers under its own domain (manual ch. 3), the simulator for
+ * those on its origin, which is what an RP checks (OpenID 2.0 to OpenID Connect Migration 1.0 §6).
+ */
+export function withOwnOpenId2Id(claims: Record<string, unknown>, issuer: string): Record<string, unknown> {
+  const value = claims['openid2_id'];
+  if (typeof value !== 'string') return claims;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return claims;
+  }
+  if (!url.hostname.endsWith(MOJEID_IDENTIFIER_DOMAIN)) return claims;
+  const name = url.hostname.slice(0, -MOJEID_IDENTIFIER_DOMAIN.length);
+  return { ...claims, openid2_id: `${new URL(issuer).origin}/openid2/${encodeURIComponent(name)}${url.pathname}${url.search}${url.hash}` };
+}
+
 function sendErrorPage(ctx: KoaContext, error: string, description: string | undefined): void {
   for (const [name, value] of Object.entries(PAGE_HEADERS)) ctx.set(name, value);
   ctx.type = 'html';
@@ -156,7 +184,7 @@ function configuration(setup: ProviderSetup, interactions: Configuration['intera
       return {
         accountId: sub,
         async claims() {
-          const claims = releasableClaims(account, sub, setup.isFullAccess(ctx.oidc?.client?.clientId));
+          const claims = withOwnOpenId2Id(releasableClaims(account, sub, setup.isFullAccess(ctx.oidc?.client?.clientId)), setup.issuer);
           if (setup.mode !== 'production') return claims;
           return withWithheldAsNull(claims, withheldUnder(setup.store, ctx.oidc?.grant?.jti));
         },
@@ -218,6 +246,8 @@ function configuration(setup: ProviderSetup, interactions: Configuration['intera
       Grant: GRANT_TTL,
       RefreshToken: 14 * 24 * 3600,
     },
+    // Every refresh answers with a new refresh token; the one used is consumed (RFC 9700 §4.14.2).
+    rotateRefreshToken: true,
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris.some((uri) => originOf(uri) === origin),
     async renderError(ctx, out) {
       sendErrorPage(ctx, out.error, out.error_description);

@@ -10,7 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { promisify } from 'node:util';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createAccountCreation } from './account-registration.js';
-import { AccountDirectory, TEST_ACCOUNTS } from './accounts.js';
+import { AccountDirectory, TEST_ACCOUNTS, subOf } from './accounts.js';
 import { MemoryStore } from './adapter.js';
 import { webfingerResponse } from './discovery.js';
 import { interactionRouter } from './interactions.js';
@@ -186,6 +186,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       issuer,
       logoutUrl: `${origin}${LOGOUT_PATH}`,
       addClient,
+      revokeGrants: (subOrAccountId: string): number => {
+        const account = accounts.byId(subOrAccountId);
+        return store.revokeGrantsOf(account ? subOf(account) : subOrAccountId);
+      },
+      updateClaims: (accountId: string, changes: Readonly<Record<string, unknown>>): void => accounts.updateClaims(accountId, changes),
       accountCreation: accountCreation.api,
       close,
     };

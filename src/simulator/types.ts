@@ -106,6 +106,17 @@ export interface RunningSimulator {
   readonly logoutUrl: string;
   /** Register one more client (replaces a client with the same `client_id`). */
   addClient(client: SimulatorClient): void;
+  /**
+   * Withdraw every grant of the account with this `sub` (or login-form id), with its access and
+   * refresh tokens, as the user does in their mojeID profile: a refresh then gets `invalid_grant`.
+   * Returns how many grants there were.
+   */
+  revokeGrants(subOrAccountId: string): number;
+  /**
+   * Change an account's claims, as the user does in their mojeID profile (`null` removes one):
+   * the next UserInfo answer, e.g. after a refresh, carries the new values.
+   */
+  updateClaims(accountId: string, changes: Readonly<Record<string, unknown>>): void;
   /** Stop listening and drop every open connection. */
   close(): Promise<void>;
 }

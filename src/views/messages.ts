@@ -198,6 +198,18 @@ export const ERROR_TEXTS: Readonly<Record<MojeIdErrorCode, Readonly<Record<Local
     cs: 'Služba nemůže načíst nebo uložit své přihlašovací údaje k mojeID. Kontaktujte prosím provozovatele.',
     en: 'This service cannot load or save its mojeID credentials. Please contact its operator.',
   },
+  refresh_token_invalid: {
+    cs: 'Služba už nemá přístup k vašim údajům v mojeID (přístup byl zrušen nebo vypršel). Přihlaste se prosím znovu.',
+    en: 'This service no longer has access to your mojeID data (the access was withdrawn or has expired). Please log in again.',
+  },
+  sealed_token_invalid: {
+    cs: 'Služba nemůže přečíst uložený přístup k mojeID. Přihlaste se prosím znovu, nebo kontaktujte provozovatele.',
+    en: 'This service cannot read its stored mojeID access. Please log in again, or contact its operator.',
+  },
+  openid2_id_invalid: {
+    cs: 'Původní účet (OpenID 2.0) nelze s účtem mojeID bezpečně propojit. Kontaktujte prosím provozovatele.',
+    en: 'Your earlier account (OpenID 2.0) cannot be linked to your mojeID account safely. Please contact the operator.',
+  },
 };
 
 /** Why a field was not passed to mojeID's registration form (Appendix 5), for the person. */
