@@ -307,6 +307,18 @@ describe('behind a TLS-terminating proxy (MOJEID_NOTIFY_TRUSTED_PROXIES)', () =>
     await expectStateUnchangedViaProxy();
   });
 
+  it('checks a forwarded certificate issued by an intermediate against the intermediate in MOJEID_NOTIFY_CA_FILE (the proxy forwards the leaf only)', async () => {
+    const chainCert = { certPem: viaIntermediate.certPem + intermediate.certPem, keyPem: viaIntermediate.keyPem };
+    const post = (origin: string) => postNotification(`${origin}/auth/mojeid/notify`, registered, { ca: cznic.certPem, cert: chainCert.certPem, key: chainCert.keyPem });
+    // Only the root configured: the leaf alone does not reach it.
+    expect(await post(proxy.origin)).toEqual({ status: 403, body: 'client certificate not accepted\n' });
+    await app.close();
+    app = await startNotifyApp({ store, router: { notifyTrustedProxies: ['127.0.0.2'], notifyCa: cznic.certPem + intermediate.certPem } });
+    const withIntermediate = await startVerifyingProxy({ certPem: serverCert.certPem, keyPem: serverCert.keyPem, clientCa: [cznic.certPem], upstream: app.origin, localAddress: '127.0.0.2' });
+    extraProxies.push(withIntermediate);
+    expect(await post(withIntermediate.origin)).toEqual({ status: 200, body: 'mode:accept\n' });
+  });
+
   it('refuses another CZ.NIC client’s certificate forwarded by the proxy when pins are set', async () => {
     await app.close();
     app = await startNotifyApp({ store, router: { notifyTrustedProxies: ['127.0.0.2'], notifyCa: cznic.certPem, notifyPins: [spkiPin(mojeidCert.certPem)] } });
