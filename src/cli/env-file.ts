@@ -1,8 +1,10 @@
 /**
  * Reading and writing `.env` files for the CLI. Writing never replaces a variable the file already
  * sets unless forced (it may hold the only copy of a working secret), adds the others at the end,
- * and swaps the file atomically (`writeFileAtomically`). A new file is created with mode 0600:
- * it holds secrets.
+ * and swaps the file atomically (`writeFileAtomically`). The file holds secrets, so a new one is
+ * created with mode 0600 and an existing one loses its group and other permissions. Every value is
+ * written so that Node's own reader (`util.parseEnv`, `node --env-file`) reads it back unchanged,
+ * or not at all.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
@@ -31,9 +33,33 @@ export async function readEnvFile(file: string): Promise<Record<string, string>>
   return parsed(await readIfExists(file));
 }
 
-/** `NAME=value`, quoted when the value has characters a `.env` parser would read otherwise. */
+/**
+ * `NAME=value` in the first spelling `util.parseEnv` reads back as exactly `value`. Node's reader
+ * has no escapes but `\n` in double quotes, drops `\r`, and ends a value at `#` or its quote, so
+ * some values have no spelling at all: refused rather than written as something else.
+ */
 export function envLine(name: string, value: string): string {
-  return /^[A-Za-z0-9_./:?&=%+@,~-]*$/.test(value) ? `${name}=${value}` : `${name}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+  const candidates = [
+    ...(/^[A-Za-z0-9_./:?&=%+@,~-]*$/.test(value) ? [`${name}=${value}`] : []),
+    `${name}='${value}'`,
+    `${name}="${value.replace(/\n/g, '\\n')}"`,
+    `${name}=\`${value}\``,
+  ];
+  // One line per variable, so a later run can replace it in place.
+  const line = candidates.find((candidate) => !/[\r\n]/.test(candidate) && parseEnv(candidate)[name] === value);
+  if (line === undefined) {
+    throw new CliError(EXIT.failed, `the value of ${name} cannot be written to a .env file so that it reads back the same (it mixes quotes, line breaks or carriage returns)`);
+  }
+  return line;
+}
+
+/** For printing credentials that must not be lost: `envLine`, or the value as JSON when it has no spelling. */
+export function printableEnvLine(name: string, value: string): string {
+  try {
+    return envLine(name, value);
+  } catch {
+    return `# ${name} as JSON (no .env spelling reads it back the same): ${JSON.stringify(value)}`;
+  }
 }
 
 /**
@@ -56,6 +82,8 @@ export interface EnvFileChange {
   created: boolean;
   replaced: string[];
   added: string[];
+  /** The mode an existing file had, when group or other could read it: now owner-only. */
+  tightenedFrom?: number;
 }
 
 /**
@@ -83,13 +111,21 @@ export async function writeEnvVariables(file: string, variables: ReadonlyArray<r
     if (kept.length && kept[kept.length - 1] !== '') kept.push('');
     kept.push(`# ${heading}`, ...added.map((name) => envLine(name, values.get(name) as string)));
   }
-  let mode = 0o600;
-  if (text !== undefined) mode = (await stat(file)).mode & 0o777;
+  const written = `${kept.join('\n')}\n`;
+  // Whatever the app's own lines do to the reader, ours must come back as written.
+  const reread = parseEnv(written);
+  const misread = variables.filter(([name, value]) => reread[name] !== value).map(([name]) => name);
+  if (misread.length) {
+    throw new CliError(EXIT.failed, `${file} would not read back ${misread.join(', ')} as written (check the lines above them for an unclosed quote): nothing was changed`);
+  }
+  // Secrets: readable by the owner only, whatever the file allowed before.
+  const before = text === undefined ? undefined : (await stat(file)).mode & 0o777;
+  const mode = before === undefined ? 0o600 : before & 0o700;
   try {
-    await writeFileAtomically(file, `${kept.join('\n')}\n`, mode);
+    await writeFileAtomically(file, written, mode);
   } catch (error) {
     throw new CliError(EXIT.failed, `cannot write ${file}: ${(error as Error).message}`);
   }
-  return { created: text === undefined, replaced, added };
+  return { created: text === undefined, replaced, added, ...(before !== undefined && before !== mode ? { tightenedFrom: before } : {}) };
 }
 

@@ -127,12 +127,14 @@ describe('register', () => {
   it("adds its variables to an existing .env file and keeps the app's own lines", async () => {
     const envFile = path.join(directory, '.env');
     writeFileSync(envFile, '# my app\nPORT=3000\nSESSION_SECRET="keep me"\n', { mode: 0o640 });
-    const { code } = await cli(['register', '--issuer', sim.issuer, '--redirect-uri', REDIRECT_URI, '--env-file', envFile]);
+    const { code, stderr } = await cli(['register', '--issuer', sim.issuer, '--redirect-uri', REDIRECT_URI, '--env-file', envFile]);
     expect(code).toBe(0);
     const text = readFileSync(envFile, 'utf8');
     expect(text.startsWith('# my app\nPORT=3000\nSESSION_SECRET="keep me"\n\n# mojeID client ')).toBe(true);
     expect(variables(text)).toMatchObject({ PORT: '3000', SESSION_SECRET: 'keep me', MOJEID_ISSUER: sim.issuer });
-    expect(statSync(envFile).mode & 0o777).toBe(0o640); // the file's own mode is kept
+    // It now holds the client secret: owner-only, and the CLI says so.
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    expect(stderr).toMatch(/now holds secrets: its mode went from 0640 to owner-only/);
   });
 
   it('writes the credentials file renewal keeps', async () => {

@@ -12,7 +12,7 @@ import type { ClientMetadata } from '../../client-registration/types.js';
 import type { TokenEndpointAuthMethod } from '../../config.js';
 import type { Command } from '../command.js';
 import { COMMON_HELP, COMMON_OPTIONS, envFileOf, listOption, stringOption, targetOf, type Context } from '../context.js';
-import { assertWritable, envLine, writeEnvVariables } from '../env-file.js';
+import { assertWritable, printableEnvLine, writeEnvVariables } from '../env-file.js';
 import { CliError, EXIT } from '../errors.js';
 import { expiryText, registrationVariables } from '../output.js';
 
@@ -119,7 +119,7 @@ Example:
 
     const registration = await registerClient(metadata, target);
     const variables = registrationVariables(target, registration);
-    const printVariables = (): void => io.out(variables.map(([name, value]) => envLine(name, value)).join('\n'));
+    const printVariables = (): void => io.out(variables.map(([name, value]) => printableEnvLine(name, value)).join('\n'));
     try {
       if (credentialsFile) {
         await new FileCredentialStore(credentialsFile).save(storedCredentialsOf(registration));
@@ -128,6 +128,7 @@ Example:
         const change = await writeEnvVariables(envFile, variables, force, `mojeID client ${registration.client_id} (passport-mojeid-oidc register, ${new Date().toISOString()})`);
         const what = [change.added.length ? `added ${change.added.join(', ')}` : '', change.replaced.length ? `replaced ${change.replaced.join(', ')}` : ''].filter(Boolean).join('; ');
         io.out(`${change.created ? 'Created' : 'Updated'} ${envFile}: ${what || 'nothing to change'}.`);
+        if (change.tightenedFrom !== undefined) io.err(`${envFile} now holds secrets: its mode went from ${change.tightenedFrom.toString(8).padStart(4, '0')} to owner-only.`);
       } else if (values['json'] === true) {
         const { other, ...named } = registration;
         io.out(JSON.stringify({ ...named, ...other }, null, 2));

@@ -8,7 +8,7 @@ import { storedCredentialsOf } from '../../client-registration/credential-store.
 import { FileCredentialStore } from '../../client-registration/file-store.js';
 import type { Command } from '../command.js';
 import { ACCESS_HELP, ACCESS_OPTIONS, COMMON_HELP, COMMON_OPTIONS, accessOf, envFileOf, stringOption, targetOf, type Context } from '../context.js';
-import { assertWritable, envLine, writeEnvVariables } from '../env-file.js';
+import { assertWritable, printableEnvLine, writeEnvVariables } from '../env-file.js';
 import { EXIT } from '../errors.js';
 import { expiryText } from '../output.js';
 
@@ -68,7 +68,7 @@ Example:
     if (registration.registration_client_uri && registration.registration_client_uri !== access.registration_client_uri) {
       variables.push(['MOJEID_REGISTRATION_CLIENT_URI', registration.registration_client_uri]);
     }
-    const printVariables = (): void => io.out(variables.map(([name, value]) => envLine(name, value)).join('\n'));
+    const printVariables = (): void => io.out(variables.map(([name, value]) => printableEnvLine(name, value)).join('\n'));
     try {
       if (credentialsFile) {
         await new FileCredentialStore(credentialsFile).save(storedCredentialsOf(registration));
@@ -77,6 +77,7 @@ Example:
       if (envFile) {
         const change = await writeEnvVariables(envFile, variables, force, `mojeID client ${registration.client_id} (passport-mojeid-oidc rotate-secret, ${new Date().toISOString()})`);
         io.out(`Updated ${envFile}: ${[...change.replaced, ...change.added].join(', ')}.`);
+        if (change.tightenedFrom !== undefined) io.err(`${envFile} now holds secrets: its mode went from ${change.tightenedFrom.toString(8).padStart(4, '0')} to owner-only.`);
       }
       if (!credentialsFile && !envFile) printVariables();
     } catch (error) {
