@@ -10,15 +10,25 @@
  * console and every page the apps render is then searched for those values. The only place they
  * may appear is what the app deliberately asked to keep (`sessionClaims`), shown by its own `/me`.
  */
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { inspect } from 'node:util';
+import express from 'express';
+import session from 'express-session';
+import { Passport } from 'passport';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { TEST_ACCOUNTS, loginThroughSimulator, startSimulator, type RunningSimulator, type SimulatorAccount } from '../../src/simulator/index.js';
-import type { MojeIdError, MojeIdProfile, MojeIdRouterOptions, VerifyCallback } from '../../src/index.js';
+import { mojeid, type MojeIdError, type MojeIdProfile, type MojeIdRouterOptions, type VerifyCallback } from '../../src/index.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { TestBrowser, type Hop } from '../helpers/browser.js';
 import { startNotifyApp, type NotifyApp } from '../helpers/notify.js';
 import { startTestProvider, type Behaviour, type TestProvider } from '../helpers/test-provider.js';
-import { Client, csrfFrom, loginWithMojeId, startExample, type RunningExample } from '../example-app/harness.js';
+import { Client, csrfFrom, loginWithMojeId, TEST_SESSION_SECRET, type RunningExample } from '../example-app/harness.js';
+import { createExampleApp } from '../../example-app/src/app.js';
+import { loadConfig } from '../../example-app/src/config.js';
 
 const EIDAS_HIGH = 'http://eidas.europa.eu/oidc/assurance_level/high';
 const CLIENT = { client_id: 'privacyClient', client_secret: 'privacy-secret-for-tests-only' };
@@ -316,6 +326,68 @@ describe.each([
   });
 });
 
+describe('the session store', () => {
+  let simulator: RunningSimulator | undefined;
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    await simulator?.close();
+  });
+
+  /** An app like test/helpers/app.ts, but with a session store the test can read. */
+  async function storeApp(options: Partial<MojeIdRouterOptions>): Promise<{ origin: string; sessions: () => Promise<string> }> {
+    const store = new session.MemoryStore();
+    const server = http.createServer();
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const passport = new Passport();
+    passport.serializeUser((user, done) => done(null, user));
+    passport.deserializeUser((user: Express.User, done) => done(null, user));
+    const router = mojeid({ useEnvironment: false, passport, baseUrl: origin, logger: { warn: () => undefined }, ...options } as MojeIdRouterOptions);
+    const app = express();
+    app.use(session({ store, secret: 'test-session-secret', resave: false, saveUninitialized: false }));
+    app.use(passport.session());
+    app.use(router);
+    server.on('request', app);
+    close = async () => {
+      router.strategy.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    };
+    const sessions = (): Promise<string> => new Promise((resolve, reject) => store.all((error, all) => (error ? reject(error as Error) : resolve(JSON.stringify(all)))));
+    return { origin, sessions };
+  }
+
+  it.each<[string, readonly string[], boolean]>([
+    ['holds none of the sensitive claims with the default sessionClaims', [], false],
+    ['holds exactly the claims listed in sessionClaims', SENSITIVE_CLAIMS, true],
+  ])('%s', async (_name, sessionClaims, kept) => {
+    simulator = await startSimulator({ accounts: [VALIDATED] });
+    const app = await storeApp({
+      issuer: simulator.issuer,
+      clientId: CLIENT.client_id,
+      clientSecret: CLIENT.client_secret,
+      claims: { email: 'essential', ...Object.fromEntries(SENSITIVE_CLAIMS.map((name) => [name, 'optional'] as const)) },
+      sessionClaims,
+    });
+    simulator.addClient({ ...CLIENT, redirect_uris: [`${app.origin}/auth/mojeid/callback`] });
+    const b = new TestBrowser();
+    const started = await b.get(`${app.origin}/auth/mojeid/login`);
+    expect((await b.get(await loginThroughSimulator(started.location as string, { account: VALIDATED.id }))).status).toBe(303);
+    const stored = await app.sessions();
+    expect(stored).toContain(`"email":"${VALIDATED.id}@example.cz"`);
+    for (const value of sensitiveValuesOf(VALIDATED.claims)) {
+      if (kept) expect(stored).toContain(JSON.stringify(value));
+      else expect(stored).not.toContain(value);
+    }
+  });
+});
+
 /**
  * Responses the library refuses after the claims arrived: the refusal's cause is where a copy of
  * them would hide (the library underneath attaches the response body or the token's claims to its
@@ -432,6 +504,49 @@ describe('the example app', () => {
     example = undefined;
   });
 
+  /**
+   * The example app as harness.ts starts it, but with a logger that keeps the fields too: they are
+   * where a leak through the library's log would sit.
+   */
+  async function startExample(env: Record<string, string>): Promise<RunningExample> {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'example-app-privacy-'));
+    const server = http.createServer();
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const logLines: string[] = [];
+    const closeServer = async (): Promise<void> => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    };
+    const databaseFile = path.join(dir, 'data', 'app.sqlite');
+    let created: Awaited<ReturnType<typeof createExampleApp>>;
+    try {
+      const config = loadConfig({ PORT: '0', BASE_URL: origin, DATABASE_FILE: databaseFile, SIMULATOR_PORT: '0', SESSION_SECRET: TEST_SESSION_SECRET, ...env });
+      created = await createExampleApp({ config, logger: { warn: (message, fields) => void logLines.push(`${message} ${JSON.stringify(fields)}`) } });
+    } catch (error) {
+      await closeServer();
+      throw error;
+    }
+    server.on('request', created.app);
+    return {
+      origin,
+      logLines,
+      example: created,
+      databaseFile,
+      url: (pathname) => new URL(pathname, origin).href,
+      async close() {
+        await closeServer();
+        await created.close();
+        await fs.rm(dir, { recursive: true, force: true });
+      },
+    };
+  }
+
   it('keeps and shows none of the sensitive claims, even when MOJEID_CLAIMS asks for them, through first login, creation, linking and failures', async () => {
     example = await startExample({
       MOJEID_CLAIMS: `email!,given_name,family_name,phone_number,${SENSITIVE_CLAIMS.join(',')}`,
@@ -476,6 +591,7 @@ describe('the example app', () => {
     const refused = record(await loginWithMojeId(app, withheld, { account: 'nia-high', withhold: ['email'] }), '/auth/mojeid/callback');
     expect(refused.body).toContain('missing_required_claims');
     await get(withheld, '/not-a-page');
+    expect(app.logLines.join('\n')).toContain('missing_required_claims'); // the log, fields included, was written
 
     expect(findLeaks({ logLines: app.logLines, console: consoleLines, pages, me: [meBody] })).toEqual([]);
   });
