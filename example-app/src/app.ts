@@ -39,6 +39,7 @@ import {
 import { mojeIdAppDefaults, type AppConfig } from './config.js';
 import { AppDatabase, ConflictError, type LocalUser, type ProfileField } from './db.js';
 import { verifyPassword, hashPassword } from './passwords.js';
+import { connectRedis, type AppRedis } from './redis.js';
 import {
   accountUser,
   appUser,
@@ -114,10 +115,15 @@ const LINK_INTENT_TTL_MS = 15 * 60 * 1000;
 
 export async function createExampleApp(options: ExampleAppOptions): Promise<ExampleApp> {
   const { config } = options;
+  // The app's own operational lines (Redis lost and back), beside the library's in the same log.
+  const logLine = (message: string): void => (options.logger ? options.logger.warn(message, {}) : console.error(message));
   const db = new AppDatabase(config.databaseFile);
   let simulator: Awaited<ReturnType<typeof import('passport-mojeid-oidc/simulator').startSimulator>> | undefined;
   let notificationServer: https.Server | undefined;
+  let redis: AppRedis | undefined;
   try {
+    // REDIS_URL: first, so an unreachable Redis stops the start before anything else is set up.
+    if (config.redis) redis = await connectRedis(config.redis.url, config.redis.keyPrefix, logLine);
     const demoAccountCreated = options.seedDemoAccount === false ? false : await db.seedDemoAccount();
 
     // No MOJEID_CLIENT_ID / MOJEID_ISSUER / MOJEID_ENV: the local simulator plays mojeID. It is
@@ -221,6 +227,8 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
             };
           },
           onNotification,
+          // The form may be made on one instance and the notification land on another (§6.2).
+          ...(redis ? { store: redis.registrationStore } : {}),
         }
       : undefined;
     // §6.2: notifications are verified by their client certificate, here from the simulator's test
@@ -233,6 +241,11 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
       env: config.env,
       baseUrl: config.baseUrl,
       ...(provider ?? {}),
+      // Renewal (§5.1.3) keeps the new secret where every instance reads it. The simulator's client
+      // gets a new secret at every start, so there is nothing worth keeping for it.
+      ...(redis && !provider && config.env['MOJEID_REGISTRATION_ACCESS_TOKEN']?.trim() && config.env['MOJEID_CLIENT_ID']?.trim()
+        ? { credentialStore: redis.credentialStore(config.env['MOJEID_CLIENT_ID'].trim()) }
+        : {}),
       ...simulatorNotify,
       ...(accountCreation ? { accountCreation } : {}),
       passport,
@@ -302,17 +315,21 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
         referrerPolicy: { policy: 'same-origin' },
       }),
     );
-    app.use(
-      session({
-        // MemoryStore (the default) is fine for this example, not for production: it forgets every
-        // session on restart and never shares them between processes. Use a real store there
-        // (connect-redis, connect-sqlite3 …).
+    const sessions = session({
+        // MemoryStore (the default, without REDIS_URL) is fine for one process, not for production:
+        // it forgets every session on restart and never shares them between processes.
+        ...(redis ? { store: redis.sessionStore } : {}),
         name: config.https ? '__Host-example.sid' : 'example.sid',
         secret: config.sessionSecret,
         resave: false,
         saveUninitialized: false,
         cookie: { httpOnly: true, sameSite: 'lax', secure: config.https, path: '/', maxAge: 8 * 60 * 60 * 1000 },
-      }),
+      });
+    // A session that cannot be read (Redis away) ends this request with a page saying so; nothing
+    // after it runs, so nothing is half-written. Sessions saved at the end of a request fail the
+    // same way (express-session passes the error on).
+    app.use((req: Request, res: Response, next: NextFunction) =>
+      sessions(req, res, (error?: unknown) => (error ? next(new SessionStoreError(error)) : next())),
     );
     app.use(passport.initialize());
     app.use(passport.session());
@@ -546,6 +563,14 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
       send(res, messagePage(pageContext(req), 'Stránka nenalezena / Not found', 'Tato stránka neexistuje. / This page does not exist.'), 404);
     });
     app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+      if (error instanceof SessionStoreError) {
+        logLine(`[example-app] session store failed on ${req.method} ${req.path}: ${error.message}`);
+        if (res.headersSent) return;
+        // No session: the page is built without one (no user, no CSRF token).
+        const ctx: PageContext = { locale: localeOf(req), csrf: '', user: undefined, paths, createAccountUrl: mojeIdConfig.endpoints.createAccountUrl, showDemoHint: false };
+        res.set('Retry-After', '5');
+        return send(res, messagePage(ctx, 'Dočasná porucha / Temporarily unavailable', 'Přihlášení teď nelze dokončit; zkuste to prosím za chvíli znovu. / Logging in cannot be completed right now; please try again in a moment.'), 503);
+      }
       if (isMojeIdError(error) && error.code === 'csrf_failed') {
         if (res.headersSent) return;
         return send(res, messagePage(pageContext(req), 'Formulář vypršel / Form expired', 'Načtěte stránku znovu a zkuste to ještě jednou. / Reload the page and try again.'), 403);
@@ -577,15 +602,18 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
           }
         : undefined,
       async close() {
+        router.strategy.close();
         db.close();
         await closeServer(notificationServer);
         await activeSimulator?.close();
+        await redis?.close();
       },
     };
   } catch (error) {
     db.close();
     await closeServer(notificationServer);
     await simulator?.close();
+    await redis?.close();
     throw error;
   }
 }
@@ -621,6 +649,14 @@ function closeServer(server: https.Server | undefined): Promise<void> {
   if (!server?.listening) return Promise.resolve();
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** The session store (Redis) failed while reading or saving the request's session. */
+class SessionStoreError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message || cause.name : String(cause), { cause });
+    this.name = 'SessionStoreError';
+  }
 }
 
 /** For the error handler: never throws, even without a session. */

@@ -2,7 +2,7 @@
  * The example app's configuration, from environment variables (all documented in `.env.example`).
  *
  * Two kinds of variables: the app's own (PORT, BASE_URL, SESSION_SECRET, DATABASE_FILE,
- * SIMULATOR_PORT) and the library's MOJEID_* ones, which `mojeid()` reads itself (MOJEID_BASE_URL
+ * SIMULATOR_PORT, REDIS_URL …) and the library's MOJEID_* ones, which `mojeid()` reads itself (MOJEID_BASE_URL
  * is read here too, as BASE_URL's other name). Every problem is
  * collected and reported at once, each naming its variable, so one restart fixes them all.
  */
@@ -59,6 +59,12 @@ export interface AppConfig {
   readonly accountCreation: boolean;
   /** Where `mojeid()` reads MOJEID_* variables from (normally `process.env`). */
   readonly env: Env;
+  /**
+   * REDIS_URL: sessions, pending account registrations (ch. 6) and renewed client credentials
+   * (§5.1.3) in Redis, shared by every instance started with the same URL; `undefined` keeps
+   * them in this process (MemoryStore), as a single instance needs.
+   */
+  readonly redis: { readonly url: string; readonly keyPrefix: string } | undefined;
   /** Things worth telling whoever starts the app (generated secret …). */
   readonly warnings: readonly string[];
 }
@@ -133,6 +139,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
 
+  const redis = readRedis(env, issues);
+
   const databaseFile = env['DATABASE_FILE']?.trim() ? path.resolve(env['DATABASE_FILE'].trim()) : DEFAULT_DATABASE_FILE;
 
   const useSimulator = PROVIDER_VARIABLES.every((name) => !env[name]?.trim());
@@ -180,6 +188,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     simulatorStatusDelay,
     tls,
     accountCreation: useSimulator || notifyVerifiable,
+    redis,
     env,
     warnings,
   };
@@ -195,6 +204,39 @@ function baseUrlVariable(env: Env, issues: ConfigIssue[]): { variable: 'BASE_URL
   if (own) return { variable: 'BASE_URL', text: own };
   if (library) return { variable: 'MOJEID_BASE_URL', text: library };
   return undefined;
+}
+
+/**
+ * REDIS_URL (redis:// or rediss://, with an optional /<db>) and REDIS_KEY_PREFIX, put in front of
+ * every key so several apps can share one Redis. With Redis, renewed credentials are kept there,
+ * where every instance finds them: a credentials file as well would be a second truth.
+ */
+function readRedis(env: Env, issues: ConfigIssue[]): AppConfig['redis'] {
+  const text = env['REDIS_URL']?.trim();
+  const keyPrefix = env['REDIS_KEY_PREFIX']?.trim() ?? '';
+  if (!text) {
+    if (keyPrefix) issues.push({ variable: 'REDIS_KEY_PREFIX', message: 'set, but REDIS_URL is not: the prefix is only used with Redis' });
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    issues.push({ variable: 'REDIS_URL', message: 'expected a URL such as redis://127.0.0.1:6379 (or rediss://… for TLS)' });
+    return undefined;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    issues.push({ variable: 'REDIS_URL', message: `expected a redis:// or rediss:// URL, got the scheme ${JSON.stringify(url.protocol)}` });
+    return undefined;
+  }
+  if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d+$/.test(url.pathname)) {
+    issues.push({ variable: 'REDIS_URL', message: 'the path can only be a database number, as in redis://127.0.0.1:6379/2' });
+    return undefined;
+  }
+  if (env['MOJEID_CREDENTIALS_FILE']?.trim()) {
+    issues.push({ variable: 'MOJEID_CREDENTIALS_FILE', message: 'set together with REDIS_URL: renewed credentials are kept in Redis then, shared by every instance; unset MOJEID_CREDENTIALS_FILE' });
+  }
+  return { url: text, keyPrefix };
 }
 
 /** HTTPS_CERT_FILE and HTTPS_KEY_FILE, both or neither, read now so a wrong path stops the start. */

@@ -4,13 +4,15 @@
  *
  *   npm start        (builds the library and this app, then runs example-app/dist/start.js)
  *
- * A configuration error stops it with exit code 1 and one line per variable, no stack trace.
+ * A configuration error, or a Redis it cannot reach (REDIS_URL), stops it with exit code 1 and a
+ * message naming the variable, no stack trace.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { createExampleApp, type ExampleApp } from './app.js';
 import { describeConfigError, loadConfig } from './config.js';
 import { DEMO_ACCOUNT } from './db.js';
+import { RedisUnavailableError, redactUrl } from './redis.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
   } else {
     console.log(`mojeID: ${example.mojeid.issuer} as client ${example.mojeid.clientId}; redirect URI ${example.mojeid.redirectUri}`);
   }
+  if (config.redis) console.log(`Sessions, account registrations and renewed credentials: Redis at ${redactUrl(config.redis.url)} (REDIS_URL).`);
   if (example.demoAccountCreated) console.log(`Created the demo account ${DEMO_ACCOUNT.email} (password ${DEMO_ACCOUNT.password}).`);
   console.log(`\nExample app ready. Open ${config.baseUrl}/\n`);
 
@@ -53,6 +56,8 @@ main().catch((error: unknown) => {
   const configProblem = describeConfigError(error);
   if (configProblem) {
     console.error(configProblem);
+  } else if (error instanceof RedisUnavailableError) {
+    console.error(`The example app cannot start: ${error.message}`);
   } else if ((error as { code?: unknown } | null)?.code === 'EADDRINUSE') {
     console.error(`The example app cannot start: ${(error as Error).message}. Set PORT (and SIMULATOR_PORT) to free ports.`);
   } else {
