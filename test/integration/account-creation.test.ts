@@ -154,8 +154,10 @@ describe('creating a mojeID account from the app', () => {
     });
     simulator.addClient({ ...CLIENT, redirect_uris: [`${app.origin}/auth/mojeid/callback`], assertion_uris: [`${app.notifyOrigin}/auth/mojeid/notify`] });
     const { done } = await createAccount(new TestBrowser());
-    expect(done.body).toContain('data-outcome="reject"');
-    expect(ca(simulator).deliveries[0]?.attempts[0]).toMatchObject({ httpStatus: 403, outcome: 'reject' });
+    // Our fault (a CA the notifier does not chain to), not a decision: a plain 403 outside the
+    // key-value format, so mojeID would try the next assertion URI (§6.3); this client has one.
+    expect(done.body).toContain('data-outcome="unanswered"');
+    expect(ca(simulator).deliveries[0]?.attempts[0]).toMatchObject({ httpStatus: 403, outcome: 'invalid' });
     expect(app.notifications).toEqual([]);
     expect(app.errors[0]).toMatchObject({ refusal: 'certificate_invalid' });
   });
