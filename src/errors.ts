@@ -250,10 +250,12 @@ export class RegistrationRefusedError extends MojeIdError {
 }
 
 /**
- * Why a registration notification (§6.2, §6.3) was refused. The first three answer 403 (the
- * sender is not proven to be mojeID), `body_too_large` 413, `malformed` 400,
- * `temporary_failure` 500 (the store or the app's hook failed; mojeID repeats); the rest are
- * well-formed notifications answered `mode:reject`.
+ * Why a registration notification (§6.2, §6.3) was refused. Only decisions about the content are
+ * answered `mode:reject` (`rejected_by_app`, and `unknown_nonce` when the nonce was already used
+ * for another `sub`); every other refusal is a plain-text status outside the key-value format, so
+ * mojeID sends the message to the next `assertion_uris` address (§6.3): the first three 403 (the
+ * sender is not proven to be mojeID), `body_too_large` 413, `malformed` and `unknown_status` 400,
+ * an unknown `unknown_nonce` 404, `temporary_failure` 500 (the store or the app's hook failed).
  */
 export type NotificationRefusal =
   | 'certificate_missing'
