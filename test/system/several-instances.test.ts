@@ -3,7 +3,8 @@
  * address (test/system/several-instances.ts), a browser whose requests the front sends to the
  * instance each step names. A login started on A finishes on B; a logout on B is a logout on A;
  * two tabs started on different instances both finish; an account created from A is linked by
- * mojeID's notification delivered to B and shows on A.
+ * mojeID's notification delivered to B and shows on A; a client secret due for renewal when both
+ * start is renewed once (the Redis lock), and both use the new one.
  *
  * Needs Redis at REDIS_URL (default redis://127.0.0.1:6379); without it these tests FAIL.
  */
@@ -158,5 +159,40 @@ describe('two instances behind one address, on one Redis', () => {
     const after = await browser.get(d.front.url('/profile'), via('a'));
     expect(after.body).toContain(`<code id="mojeid-sub">${sub}</code>`);
     expect((await me(d, browser, 'a')).body?.mojeid?.sub).toBe(sub);
+  });
+
+  it('renews a due client secret once for both instances, which both log in with the new one (§5.1.3)', async () => {
+    // Every command the instances send to Redis, with the connection it came from.
+    const monitor = await redis.monitor();
+    const commands: Array<{ source: string; args: string[] }> = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => void commands.push({ source, args }));
+    try {
+      const d = (deployment = await startDeployment({ dueRenewal: true }));
+      const key = `${d.keyPrefix}mojeid:client-credentials:${d.clientId}`;
+      const writes = () => commands.filter((c) => c.args[0]?.toUpperCase() === 'SET' && c.args[1] === key);
+      // Done when the instance that did not renew has read the key after the other's write: at
+      // once if it started after the renewal, or when it retries after finding the lock taken.
+      const settled = (): boolean => {
+        const [write] = writes();
+        if (!write) return false;
+        const after = commands.slice(commands.indexOf(write) + 1);
+        return after.some((c) => c.source !== write.source && c.args[0]?.toUpperCase() === 'GET' && c.args[1] === key);
+      };
+      for (let attempt = 0; !settled() && attempt < 600; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(settled()).toBe(true);
+      expect(writes()).toHaveLength(1);
+      const stored = JSON.parse((await redis.get(key)) ?? '{}') as { client_id?: string; client_secret?: string };
+      expect(stored.client_id).toBe(d.clientId);
+
+      // The configured secret is dead since the renewal; both instances exchange codes with the new one.
+      const browser = new Client();
+      expect((await callbackAt(d, browser, 'b', await startAt(d, browser, 'a', 'partial', '/one'))).location).toBe(d.front.url('/one'));
+      expect((await callbackAt(d, browser, 'a', await startAt(d, browser, 'b', 'partial', '/two'))).location).toBe(d.front.url('/two'));
+      expect(writes()).toHaveLength(1);
+      const locks = commands.filter((c) => c.args[0]?.toUpperCase() === 'SET' && c.args[1] === `${key}:lock`);
+      expect(locks.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      monitor.disconnect();
+    }
   });
 });
