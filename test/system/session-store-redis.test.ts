@@ -110,6 +110,16 @@ describe('the session contract with connect-redis', () => {
     expect(ttl).toBeLessThanOrEqual(600);
   });
 
+  it('keeps that lifetime when a later request only touches the session (connect-redis EXPIRE)', async () => {
+    const app = await startApp();
+    const browser = new Client();
+    await startLogin(app, browser);
+    expect((await browser.get(app.url('/elsewhere'))).status).toBe(404);
+    const ttl = await sessionTtl();
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(600);
+  });
+
   it('follows pendingLoginTtl, and does so without a cookie maxAge too', async () => {
     const app = await startApp({ pendingLoginTtl: 300 }, {});
     await startLogin(app, new Client());
