@@ -50,7 +50,7 @@ export function addPendingLogin(req: Request, login: PendingLogin, max: number, 
   const logins = readPendingLogins(req, ttlSeconds, login.createdAt);
   logins.push(login);
   writePendingLogins(req, logins.slice(-max));
-  expireWithPendingLogins(sessionOf(req), ttlSeconds);
+  expireWithPendingLogins(req, ttlSeconds);
 }
 
 /**
@@ -63,21 +63,125 @@ export function addPendingLogin(req: Request, login: PendingLogin, max: number, 
  * most stores set their expiry from it; MemoryStore drops it when it next reads it). Logging in
  * regenerates the session with the app's own cookie settings (Passport's `req.logIn`).
  * Sessions holding anything of the app's, or a logged-in user, are left alone.
+ *
+ * The short lifetime must not outlive that state: express-session keeps it (`originalMaxAge`) in
+ * the store and applies it again on every request, so an app that later puts a cart into the
+ * session would see it expire after the TTL for good. The app's own setting is kept under a
+ * `mojeid:` key, and every request that loads such a session (the store's `createSession`, which
+ * express-session calls for each one) checks, when express-session resets the lifetime before
+ * setting the cookie and saving, whether the app has put anything in: then the app's lifetime
+ * comes back, in the cookie the browser gets and in the store.
  */
-function expireWithPendingLogins(session: Record<string, unknown>, ttlSeconds: number): void {
+function expireWithPendingLogins(req: Request, ttlSeconds: number): void {
+  const session = sessionOf(req);
   const cookie = session['cookie'] as { maxAge?: number | null; originalMaxAge?: number | null } | undefined;
   if (!cookie || typeof cookie !== 'object' || !('maxAge' in cookie)) return;
+  if (holdsAppData(session)) return;
+  // The app's setting, kept from the first shortening on (later ones see the short value).
+  if (!Object.hasOwn(session, APP_MAX_AGE_KEY)) session[APP_MAX_AGE_KEY] = typeof cookie.originalMaxAge === 'number' ? cookie.originalMaxAge : null;
+  const configured = session[APP_MAX_AGE_KEY];
+  // An app's own shorter lifetime stays (express-session resets `maxAge` to `originalMaxAge` on
+  // every response, so the expiry counts from the browser's last request either way).
+  const ttlMs = ttlSeconds * 1000;
+  cookie.maxAge = typeof configured === 'number' && configured > 0 && configured < ttlMs ? configured : ttlMs;
+  restoreAppLifetimeOnceUsed(session);
+  watchSessionStore((req as unknown as { sessionStore?: unknown }).sessionStore);
+}
+
+const APP_MAX_AGE_KEY = 'mojeid:appMaxAge';
+const WATCHED = Symbol.for('passport-mojeid-oidc.restores-app-session-lifetime');
+
+/** Anything besides the cookie and the library's `mojeid:` keys: the app uses this session. */
+function holdsAppData(session: Record<string, unknown>): boolean {
   for (const key of Object.keys(session)) {
     if (key === 'cookie' || key.startsWith('mojeid:')) continue;
     // Passport leaves `passport: {}` behind after a logout; only a user in it counts.
     if (key === 'passport' && !(session['passport'] as { user?: unknown } | undefined)?.user) continue;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * express-session's `touch()` calls `resetMaxAge()` before it sets the cookie and saves, on every
+ * request: the one moment that sees what the app put into the session during the request.
+ */
+function restoreAppLifetimeOnceUsed(session: Record<string, unknown>): void {
+  const inherited = (Object.getPrototypeOf(session) as { resetMaxAge?: unknown } | null)?.resetMaxAge;
+  if (typeof inherited !== 'function' || Object.hasOwn(session, 'resetMaxAge')) return;
+  Object.defineProperty(session, 'resetMaxAge', {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value: function resetMaxAge(this: Record<string, unknown>): unknown {
+      if (!Object.hasOwn(this, APP_MAX_AGE_KEY) || !holdsAppData(this)) return (inherited as (this: unknown) => unknown).call(this);
+      const appMaxAge = this[APP_MAX_AGE_KEY];
+      delete this[APP_MAX_AGE_KEY];
+      const cookie = this['cookie'] as SessionCookie;
+      cookie.originalMaxAge = typeof appMaxAge === 'number' ? appMaxAge : null;
+      const result = (inherited as (this: unknown) => unknown).call(this);
+      // express-session sends the cookie again only while it has an expiry; one that becomes a
+      // browser-session cookie would stay in the browser with the short one. Sent here instead.
+      if (cookie.originalMaxAge === null) resendSessionCookie((this as { req?: Request }).req, cookie);
+      return result;
+    },
+  });
+}
+
+interface SessionCookie {
+  originalMaxAge: number | null;
+  readonly data?: { path?: string; domain?: string; httpOnly?: boolean; secure?: boolean | 'auto'; sameSite?: boolean | string; partitioned?: boolean; priority?: string };
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/;
+const capitalised = (value: string): string => value.charAt(0).toUpperCase() + value.slice(1).toLowerCase();
+
+/**
+ * The session cookie as the browser sent it (express-session's signed `s:<id>.<signature>`, so no
+ * secret is needed), with the cookie's current attributes and no expiry.
+ */
+function resendSessionCookie(req: Request | undefined, cookie: SessionCookie): void {
+  const res = req?.res;
+  const data = cookie.data;
+  if (!req || !res || res.headersSent || !data || typeof req.sessionID !== 'string') return;
+  // express-session does not send a secure cookie over plain http either.
+  if (data.secure === true && !req.secure) return;
+  const prefix = `s:${req.sessionID}.`;
+  for (const pair of (req.headers.cookie ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(value);
+    } catch {
+      continue;
+    }
+    if (eq < 0 || !TOKEN.test(name) || !COOKIE_VALUE.test(value) || !decoded.startsWith(prefix)) continue;
+    const attributes = [`Path=${data.path ?? '/'}`];
+    if (data.domain) attributes.push(`Domain=${data.domain}`);
+    if (data.httpOnly) attributes.push('HttpOnly');
+    if (data.secure) attributes.push('Secure');
+    if (data.partitioned) attributes.push('Partitioned');
+    if (typeof data.priority === 'string') attributes.push(`Priority=${capitalised(data.priority)}`);
+    if (data.sameSite) attributes.push(`SameSite=${data.sameSite === true ? 'Strict' : capitalised(String(data.sameSite))}`);
+    res.append('Set-Cookie', [name, value].join('=') + `; ${attributes.join('; ')}`);
     return;
   }
-  // An app's own shorter lifetime stays (express-session resets `maxAge` to `originalMaxAge` on
-  // every response, so the expiry counts from the browser's last request either way).
-  const ttlMs = ttlSeconds * 1000;
-  const configured = cookie.originalMaxAge;
-  cookie.maxAge = typeof configured === 'number' && configured > 0 && configured < ttlMs ? configured : ttlMs;
+}
+
+/** Sessions loaded on later requests (of any route of the app) get the same check. */
+function watchSessionStore(store: unknown): void {
+  const watched = store as { createSession?: unknown; [WATCHED]?: true } | null | undefined;
+  if (!watched || typeof watched.createSession !== 'function' || watched[WATCHED]) return;
+  const createSession = watched.createSession as (this: unknown, ...args: unknown[]) => unknown;
+  watched.createSession = function (this: unknown, ...args: unknown[]): unknown {
+    const session = createSession.apply(this, args);
+    if (session && typeof session === 'object' && Object.hasOwn(session, APP_MAX_AGE_KEY)) restoreAppLifetimeOnceUsed(session as Record<string, unknown>);
+    return session;
+  };
+  watched[WATCHED] = true;
 }
 
 /** Removes and returns the entry for `state`, if one is pending, and remembers it as finished. */

@@ -127,3 +127,45 @@ describe("a session holding the app's own data", () => {
     expect(await sessionCount(app.store)).toBe(1);
   });
 });
+
+describe('a session first used for a login, then by the app', () => {
+  const EIGHT_HOURS = 8 * 3600_000;
+  const expiresIn = (headers: Headers): number => Date.parse(/Expires=([^;]+)/.exec(sessionCookie(headers) ?? '')?.[1] ?? '') - Date.now();
+  const stored = (store: session.MemoryStore): Promise<Record<string, unknown> & { cookie: session.Cookie }> =>
+    new Promise((resolve) => store.all((_e, all) => resolve(Object.values(all ?? {})[0] as unknown as Record<string, unknown> & { cookie: session.Cookie })));
+
+  it(`gets the app's browser-session cookie back once the app stores its own data (login start, then a cart)`, async () => {
+    const app = await startApp();
+    const browser = new TestBrowser();
+    expect(sessionCookie((await browser.get(`${app.origin}/auth/mojeid/login`)).headers)).toMatch(/Expires=/);
+    const cart = await browser.get(`${app.origin}/cart`);
+    // The browser is told: a cookie without Expires, as the app configured.
+    expect(sessionCookie(cart.headers)).toBeDefined();
+    expect(sessionCookie(cart.headers)).not.toMatch(/Expires=|Max-Age=/i);
+    expect(sessionCookie(cart.headers)).toMatch(/^sid=s%3A[^;]+; Path=\/; HttpOnly$/);
+    expect(browser.cookie(app.origin, 'sid')).toBe(/^sid=([^;]+)/.exec(sessionCookie(cart.headers) ?? '')?.[1]);
+    const kept = await stored(app.store);
+    expect(kept['cart']).toEqual(['book']);
+    expect(kept.cookie.originalMaxAge ?? null).toBeNull();
+    expect(kept.cookie.expires ?? null).toBeNull();
+    expect(Object.keys(kept).filter((key) => key === 'mojeid:appMaxAge')).toEqual([]);
+  });
+
+  it(`gets the app's 8-hour lifetime back, in the cookie and the store, and keeps it on the next login start (login start, then a cart)`, async () => {
+    const app = await startApp({}, { maxAge: EIGHT_HOURS });
+    const browser = new TestBrowser();
+    expect(expiresIn((await browser.get(`${app.origin}/auth/mojeid/login`)).headers)).toBeLessThanOrEqual(600_000);
+    expect(expiresIn((await browser.get(`${app.origin}/cart`)).headers)).toBeGreaterThan(EIGHT_HOURS - 60_000);
+    expect((await stored(app.store)).cookie.originalMaxAge).toBe(EIGHT_HOURS);
+    expect(expiresIn((await browser.get(`${app.origin}/auth/mojeid/login`)).headers)).toBeGreaterThan(EIGHT_HOURS - 60_000);
+    expect((await stored(app.store)).cookie.originalMaxAge).toBe(EIGHT_HOURS);
+  });
+
+  it(`keeps the app's 8-hour lifetime when the cart comes first (a cart, then login start)`, async () => {
+    const app = await startApp({}, { maxAge: EIGHT_HOURS });
+    const browser = new TestBrowser();
+    expect(expiresIn((await browser.get(`${app.origin}/cart`)).headers)).toBeGreaterThan(EIGHT_HOURS - 60_000);
+    expect(expiresIn((await browser.get(`${app.origin}/auth/mojeid/login`)).headers)).toBeGreaterThan(EIGHT_HOURS - 60_000);
+    expect((await stored(app.store)).cookie.originalMaxAge).toBe(EIGHT_HOURS);
+  });
+});
