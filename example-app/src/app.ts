@@ -117,13 +117,19 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
   const { config } = options;
   // The app's own operational lines (Redis lost and back), beside the library's in the same log.
   const logLine = (message: string): void => (options.logger ? options.logger.warn(message, {}) : console.error(message));
-  const db = new AppDatabase(config.databaseFile);
+  // REDIS_URL first: an unreachable Redis stops the start before anything is created, the
+  // database file included.
+  const redis: AppRedis | undefined = config.redis ? await connectRedis(config.redis.url, config.redis.keyPrefix, logLine) : undefined;
+  let db: AppDatabase;
+  try {
+    db = new AppDatabase(config.databaseFile);
+  } catch (error) {
+    await redis?.close();
+    throw error;
+  }
   let simulator: Awaited<ReturnType<typeof import('passport-mojeid-oidc/simulator').startSimulator>> | undefined;
   let notificationServer: https.Server | undefined;
-  let redis: AppRedis | undefined;
   try {
-    // REDIS_URL: first, so an unreachable Redis stops the start before anything else is set up.
-    if (config.redis) redis = await connectRedis(config.redis.url, config.redis.keyPrefix, logLine);
     const demoAccountCreated = options.seedDemoAccount === false ? false : await db.seedDemoAccount();
 
     // No MOJEID_CLIENT_ID / MOJEID_ISSUER / MOJEID_ENV: the local simulator plays mojeID. It is

@@ -8,6 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { loginThroughSimulator } from 'passport-mojeid-oidc/simulator';
@@ -39,12 +40,14 @@ function linkCount(databaseFile: string): number {
 describe('the example app on Redis', () => {
   it('refuses to start without its Redis, naming REDIS_URL', async () => {
     const port = await freePort();
-    const config = loadConfig({ PORT: '0', SIMULATOR_PORT: '0', REDIS_URL: `redis://127.0.0.1:${port}/3`, DATABASE_FILE: path.resolve(`example-app/data/unused-${process.pid}.sqlite`) });
+    const databaseFile = path.join(os.tmpdir(), `example-app-redis-${process.pid}`, 'app.sqlite');
+    const config = loadConfig({ PORT: '0', SIMULATOR_PORT: '0', REDIS_URL: `redis://127.0.0.1:${port}/3`, DATABASE_FILE: databaseFile });
     const failure = await createExampleApp({ config }).then(
       () => undefined,
       (error: unknown) => error,
     );
-    fs.rmSync(path.resolve(`example-app/data/unused-${process.pid}.sqlite`), { force: true });
+    // Stopped before it created anything.
+    expect(fs.existsSync(path.dirname(databaseFile))).toBe(false);
     expect(failure).toBeInstanceOf(RedisUnavailableError);
     expect((failure as Error).message).toBe(
       `Redis is not reachable at REDIS_URL=redis://127.0.0.1:${port}/3 (connect ECONNREFUSED 127.0.0.1:${port}). Start Redis there, or unset REDIS_URL to keep sessions in this process.`,
