@@ -221,7 +221,8 @@ export function isRegistrationDate(value: string, now: Date = new Date()): boole
   return year >= 1900 && value <= now.toISOString().slice(0, 10);
 }
 
-const GENDERS: Readonly<Record<string, 'M' | 'F'>> = { m: 'M', f: 'F', male: 'M', female: 'F' };
+// A Map, not an object: form text such as `constructor` must find nothing.
+const GENDERS: ReadonlyMap<string, 'M' | 'F'> = new Map([['m', 'M'], ['f', 'F'], ['male', 'M'], ['female', 'F']]);
 
 function drop(field: string, reason: DroppedFieldReason, message: string): DroppedField {
   return Object.freeze({ field, reason, message });
@@ -255,7 +256,7 @@ function checkValue(def: RegistrationFieldDefinition, raw: string | Date, now: D
     case 'date':
       return isRegistrationDate(value, now) ? value : drop(def.name, 'invalid_date', `${def.name}: not a past RFC 3339 date YYYY-MM-DD (STD-DATE)`);
     case 'gender': {
-      const gender = GENDERS[value.toLowerCase()];
+      const gender = GENDERS.get(value.toLowerCase());
       return gender ?? drop(def.name, 'invalid_gender', `${def.name}: expected "M" or "F" (Appendix 5)`);
     }
     case 'username':

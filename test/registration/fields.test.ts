@@ -97,6 +97,12 @@ describe('validateRegistrationFields', () => {
     }
   });
 
+  it.each(['constructor', 'toString', '__proto__', 'valueOf'])('reports gender=%s as invalid_gender, not as an inherited property', (gender) => {
+    const { fields, dropped } = validateRegistrationFields({ gender }, NOW);
+    expect(fields).toEqual({});
+    expect(dropped.map((d) => [d.field, d.reason])).toEqual([['gender', 'invalid_gender']]);
+  });
+
   it('counts characters, not bytes (Appendix 5 "max 50 characters")', () => {
     expect(validateRegistrationFields({ first_name: 'ř'.repeat(50) }).dropped).toEqual([]);
     expect(validateRegistrationFields({ first_name: 'ř'.repeat(51) }).dropped[0]?.reason).toBe('too_long');
