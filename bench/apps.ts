@@ -42,14 +42,24 @@ const passportGuard: RequestHandler = (req, res, next) => {
   res.redirect(303, '/login');
 };
 
-/** Express, express-session (MemoryStore) and a fresh Passport instance with whole-object (de)serialisation. */
-async function passportBase() {
+/**
+ * Express, express-session and a fresh Passport instance with whole-object (de)serialisation. The
+ * store is the MemoryStore, or connect-redis with node-redis (scenario 7: instances sharing sessions).
+ */
+async function passportBase(redis?: AppSpec['redis']) {
   const [{ default: express }, { default: session, MemoryStore }, { Passport }] = await Promise.all([
     import('express'),
     import('express-session'),
     import('passport'),
   ]);
-  const store = new MemoryStore();
+  let store: Store = new MemoryStore();
+  if (redis) {
+    const [{ createClient }, { RedisStore }] = await Promise.all([import('redis'), import('connect-redis')]);
+    const client = createClient({ url: redis.url, disableOfflineQueue: true });
+    client.on('error', () => undefined);
+    await client.connect();
+    store = new RedisStore({ client, prefix: `${redis.prefix}sess:` });
+  }
   const passport = new Passport();
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((user: Express.User, done) => done(null, user));
@@ -90,7 +100,7 @@ async function buildLibraryApp(spec: AppSpec, origin: string): Promise<BuiltApp>
     }
 
     case 'ours': {
-      const { app, store, passport } = await passportBase();
+      const { app, store, passport } = await passportBase(spec.redis);
       const { mojeid, requireMojeIdLogin } = await import('passport-mojeid-oidc');
       const claimsInIdToken = spec.userinfo === false;
       app.use(
@@ -99,7 +109,7 @@ async function buildLibraryApp(spec: AppSpec, origin: string): Promise<BuiltApp>
           issuer: spec.issuer,
           clientId: CLIENT_ID,
           clientSecret: CLIENT_SECRET,
-          baseUrl: origin,
+          baseUrl: spec.redis?.baseUrl ?? origin,
           scope: SCOPE,
           userinfo: spec.userinfo ?? true,
           ...(spec.pendingLoginTtl ? { pendingLoginTtl: spec.pendingLoginTtl } : {}),

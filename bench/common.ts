@@ -56,6 +56,11 @@ export interface AppSpec {
   tls?: { certPem: string; keyPem: string; clientCaPem: string };
   /** Ours only: `pendingLoginTtl` in seconds (scenario 4 waits for it to pass). */
   pendingLoginTtl?: number;
+  /**
+   * Ours only (scenario 7): sessions in Redis (connect-redis) under this prefix instead of the
+   * MemoryStore, and the public origin every instance shares (the redirect URI is built from it).
+   */
+  redis?: { url: string; prefix: string; baseUrl: string };
   /** BENCH_EXPERIMENTS: replace the global fetch before the library loads. */
   experiment?: 'node-http-fetch';
 }

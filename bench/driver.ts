@@ -117,3 +117,46 @@ export async function loginLoop(appOrigin: string, startPath: string, options: {
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   return { logins, errors, firstError, elapsedMs: performance.now() - began };
 }
+
+/**
+ * One whole login across two instances of one app (scenario 7): the start on `startOrigin`, the
+ * provider's answer delivered to `callbackOrigin` (as a load balancer may send it), the protected
+ * page on `startOrigin` again. The jar is one browser's, valid on both (one session store).
+ */
+export async function crossLogin(startOrigin: string, callbackOrigin: string, startPath: string): Promise<void> {
+  const jar = new Jar();
+  const start = await get(new URL(startPath, startOrigin).href, jar);
+  if (!isRedirect(start.status) || !start.location) throw new Error(`start: ${start.status} ${start.body.slice(0, 200)}`);
+  const authorization = await get(new URL(start.location, startOrigin).href);
+  if (!isRedirect(authorization.status) || !authorization.location) throw new Error(`authorization: ${authorization.status} ${authorization.body.slice(0, 200)}`);
+  const returned = new URL(authorization.location, startOrigin);
+  const callback = await get(new URL(`${returned.pathname}${returned.search}`, callbackOrigin).href, jar);
+  if (!isRedirect(callback.status)) throw new Error(`callback: ${callback.status} ${callback.body.slice(0, 300)}`);
+  await expectProtectedPage(startOrigin, jar);
+}
+
+/** `loginLoop` over two instances: login n starts on instance n % 2 and returns to the other. */
+export async function crossLoginLoop(origins: readonly [string, string], startPath: string, options: { concurrency: number; durationMs: number }): Promise<LoopResult> {
+  const began = performance.now();
+  const deadline = began + options.durationMs;
+  let started = 0;
+  let logins = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const n = started;
+      started += 1;
+      try {
+        await crossLogin(origins[n % 2] as string, origins[(n + 1) % 2] as string, startPath);
+        logins += 1;
+      } catch (error) {
+        errors += 1;
+        firstError ??= error instanceof Error ? error.message : String(error);
+        if (errors > 50) return;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return { logins, errors, firstError, elapsedMs: performance.now() - began };
+}

@@ -4,7 +4,7 @@
  * provider, the simulator and each app run in their own processes, one app at a time.
  *
  *   BENCH_QUICK=1        a smoke run (seconds, not minutes)
- *   BENCH_ONLY=1,3       only these scenarios
+ *   BENCH_ONLY=1,3       only these scenarios (7 needs redis-server on the PATH)
  *   BENCH_PROFILE=1      also profile scenario 2's apps with --cpu-prof (bench/results/profiles/)
  *   BENCH_EXPERIMENTS=1  scenario 2 also runs ours and openid-client/passport with provider requests
  *                        made through node:http instead of the built-in fetch (bench/node-http-fetch.ts)
@@ -32,7 +32,9 @@ import {
   type CpuTimes,
   type Library,
 } from './common.js';
-import { Jar, agent, expectProtectedPage, get, login, loginLoop, request } from './driver.js';
+import { spawn } from 'node:child_process';
+import { createClient } from 'redis';
+import { Jar, agent, crossLoginLoop, expectProtectedPage, get, login, loginLoop, request } from './driver.js';
 import { notifyLoop } from './notify.js';
 import { summariseProfile, type ProfileSummary } from './profile.js';
 
@@ -43,11 +45,12 @@ const docsFile = join(root, 'docs', 'benchmarks.md');
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const PROFILE = process.env['BENCH_PROFILE'] === '1';
 const EXPERIMENTS = process.env['BENCH_EXPERIMENTS'] === '1';
-const ONLY = new Set((process.env['BENCH_ONLY'] ?? '1,2,3,4,5,6').split(',').map((s) => s.trim()));
+const ALL_SCENARIOS = ['1', '2', '3', '4', '5', '6', '7'];
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 
 const S = QUICK
-  ? { runs: 1, s6Runs: 1, quietMaxMs: 2_000, s1Warmup: 1, s1Duration: 1, s1Connections: 10, s2Warmup: 10, s2DurationMs: 1_500, s2Concurrency: 8, s3Logins: 100, s3Concurrency: 8, s4Starts: 2_000, s4PeerStarts: 1_000, s4Connections: 10, s4PendingLoginTtl: 10, s5Spawns: 2, s6DurationMs: 1_000, s6Concurrency: 10 }
-  : { runs: 7, s6Runs: 3, quietMaxMs: 2_000, s1Warmup: 1, s1Duration: 4, s1Connections: 10, s2Warmup: 40, s2DurationMs: 4_000, s2Concurrency: 8, s3Logins: 1_000, s3Concurrency: 8, s4Starts: 100_000, s4PeerStarts: 10_000, s4Connections: 10, s4PendingLoginTtl: 90, s5Spawns: 5, s6DurationMs: 4_000, s6Concurrency: 10 };
+  ? { runs: 1, s6Runs: 1, quietMaxMs: 2_000, s1Warmup: 1, s1Duration: 1, s1Connections: 10, s2Warmup: 10, s2DurationMs: 1_500, s2Concurrency: 8, s3Logins: 100, s3Concurrency: 8, s4Starts: 2_000, s4PeerStarts: 1_000, s4Connections: 10, s4PendingLoginTtl: 10, s5Spawns: 2, s6DurationMs: 1_000, s6Concurrency: 10, s7Runs: 1, s7DurationMs: 1_500, s7Concurrency: 8 }
+  : { runs: 7, s6Runs: 3, quietMaxMs: 2_000, s1Warmup: 1, s1Duration: 4, s1Connections: 10, s2Warmup: 40, s2DurationMs: 4_000, s2Concurrency: 8, s3Logins: 1_000, s3Concurrency: 8, s4Starts: 100_000, s4PeerStarts: 10_000, s4Connections: 10, s4PendingLoginTtl: 90, s5Spawns: 5, s6DurationMs: 4_000, s6Concurrency: 10, s7Runs: 3, s7DurationMs: 4_000, s7Concurrency: 8 };
 
 type OidcLibrary = Exclude<Library, 'baseline'>;
 type Ready = Extract<ChildToParent, { type: 'ready' }>;
@@ -250,6 +253,18 @@ interface S6Row {
   cpuMsPer: number;
 }
 
+interface S7Row {
+  setup: 'one instance, MemoryStore' | 'two instances, one Redis';
+  runs: { run: number; loginsPerSec: number; cpuMsPerLogin: number; redisCpuMsPerLogin?: number; errors: number; firstError?: string; backgroundCores: number; redisCommandsPerLogin?: number; commands?: Record<string, number> }[];
+  loginsPerSec: number;
+  cpuMsPerLogin: number;
+  errors: number;
+  redisCommandsPerLogin?: number;
+  redisCpuMsPerLogin?: number;
+  /** Calls per login of each Redis command, from the median run by commands per login. */
+  commands?: Record<string, number>;
+}
+
 interface Results {
   machine: { cpu: string; cores: number; memory: string; os: string; node: string; date: string; loadAverage: number[] };
   versions: Record<string, string>;
@@ -261,6 +276,7 @@ interface Results {
   s4?: S4Row[];
   s5?: S5Row[];
   s6?: { status: string; rows?: S6Row[] };
+  s7?: { status: string; rows?: S7Row[] };
   profiles?: Record<string, ProfileSummary>;
   notes: string[];
 }
@@ -486,6 +502,167 @@ async function profileLogins(providerChild: Child, provider: Ready): Promise<Rec
     for (const pkg of p.byPackage.slice(0, 6)) log(`    ${pkg.name.padEnd(34)} ${fmt(pkg.share * 100, 1).padStart(5)} %`);
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// scenario 7: two instances on one Redis, every login crossing them
+
+/** CPU milliseconds a process has used (/proc/<pid>/stat utime + stime). */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** `INFO commandstats` as calls per command, without the benchmark's own INFO and CONFIG. */
+function commandCalls(info: string): Record<string, number> {
+  const calls: Record<string, number> = {};
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    const name = match[1] as string;
+    if (name !== 'info' && !name.startsWith('config')) calls[name] = Number(match[2]);
+  }
+  return calls;
+}
+
+/**
+ * A redis-server of its own on a free port, without persistence: its command statistics are then
+ * the scenario's alone, whatever else uses the machine's Redis.
+ */
+async function startRedis(): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', (error) => reject(new Error(`redis-server: ${error.message} (apt-get install redis-server)`)));
+    child.once('exit', (code) => reject(new Error(`redis-server exited (${String(code)})`)));
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const ready = (async () => {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      const up = await new Promise<boolean>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+      });
+      if (up) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error('redis-server did not listen');
+  })();
+  await Promise.race([ready, failed]);
+  failed.catch(() => undefined);
+  return {
+    url,
+    pid: child.pid,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function scenario7(providerChild: Child, provider: Ready, notes: string[]): Promise<{ status: string; rows?: S7Row[] }> {
+  log('\n## 7. Two instances on one Redis: whole logins, start and callback on different instances');
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  try {
+    redis = await startRedis();
+  } catch (error) {
+    const status = `not run: ${error instanceof Error ? error.message : String(error)}`;
+    log(`  ${status}`);
+    return { status };
+  }
+  const client = createClient({ url: redis.url });
+  client.on('error', () => undefined);
+  await client.connect();
+  const issuer = provider.issuer ?? '';
+  const rows: S7Row[] = [
+    { setup: 'one instance, MemoryStore', runs: [], loginsPerSec: NaN, cpuMsPerLogin: NaN, errors: 0 },
+    { setup: 'two instances, one Redis', runs: [], loginsPerSec: NaN, cpuMsPerLogin: NaN, errors: 0 },
+  ];
+  try {
+    for (let run = 0; run < S.s7Runs; run += 1) {
+      for (const row of alternate(rows, run)) {
+        const apps: Child[] = [];
+        try {
+          let origins: string[];
+          if (row.setup === 'one instance, MemoryStore') {
+            apps.push(startApp({ library: 'ours', issuer, endpoints: endpointsFor(issuer) }));
+            origins = [(await (apps[0] as Child).ready()).origin];
+          } else {
+            // Both instances build the redirect URI from one public origin (here instance A's), as
+            // behind a load balancer; the load generator then plays the balancer.
+            const ports = [await freePort(), await freePort()];
+            const baseUrl = `http://127.0.0.1:${String(ports[0])}`;
+            const prefix = `bench-${String(run)}:`;
+            for (const port of ports) apps.push(startApp({ library: 'ours', issuer, endpoints: endpointsFor(issuer), port, redis: { url: redis.url, prefix, baseUrl } }));
+            origins = await Promise.all(apps.map(async (app) => (await app.ready()).origin));
+          }
+          const loop = (durationMs: number, concurrency: number) =>
+            origins.length === 2 ? crossLoginLoop(origins as [string, string], LOGIN_PATHS.ours.start, { concurrency, durationMs }) : loginLoop(origins[0] as string, LOGIN_PATHS.ours.start, { concurrency, durationMs });
+          const warm = await loop(500, 4);
+          if (warm.errors) throw new Error(`warm-up: ${warm.firstError}`);
+          await waitForQuiet();
+          const before = await Promise.all(apps.map((app) => appStats(app)));
+          const redisBefore = processCpuMs(redis.pid);
+          const providerBefore = await providerCounts(providerChild);
+          await client.sendCommand(['CONFIG', 'RESETSTAT']);
+          const background = new Background();
+          const result = await loop(S.s7DurationMs, S.s7Concurrency);
+          const calls = commandCalls(String(await client.sendCommand(['INFO', 'commandstats'])));
+          const after = await Promise.all(apps.map((app) => appStats(app)));
+          const appMs = before.reduce((sum, b, i) => sum + cpuMs(b.cpu, (after[i] as AppStats).cpu), 0);
+          const redisMs = processCpuMs(redis.pid) - redisBefore;
+          const providerAfter = await providerCounts(providerChild);
+          const backgroundCores = background.cores(appMs + (origins.length === 2 ? redisMs : 0) + cpuMs(providerBefore.cpu, providerAfter.cpu));
+          const logins = Math.max(1, result.logins);
+          const totalCalls = Object.values(calls).reduce((a, b) => a + b, 0);
+          const r: S7Row['runs'][number] = {
+            run,
+            loginsPerSec: result.logins / (result.elapsedMs / 1000),
+            cpuMsPerLogin: appMs / logins,
+            errors: result.errors,
+            ...(result.firstError ? { firstError: result.firstError } : {}),
+            backgroundCores,
+            ...(origins.length === 2
+              ? { redisCommandsPerLogin: totalCalls / logins, commands: Object.fromEntries(Object.entries(calls).map(([k, v]) => [k, v / logins])), redisCpuMsPerLogin: redisMs / logins }
+              : {}),
+          };
+          row.runs.push(r);
+          log(
+            `  run ${run + 1} ${row.setup.padEnd(28)} ${fmt(r.loginsPerSec).padStart(5)} logins/s  ${fmt(r.cpuMsPerLogin, 2)} ms CPU/login (apps)${r.redisCommandsPerLogin !== undefined ? `  ${fmt(r.redisCommandsPerLogin, 1)} Redis commands/login (${Object.entries(r.commands ?? {}).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ')}), Redis ${fmt(r.redisCpuMsPerLogin ?? NaN, 2)} ms CPU/login` : ''}  ${r.errors} failed${r.firstError ? `: ${r.firstError}` : ''}`,
+          );
+          if (r.errors) notes.push(`Scenario 7, ${row.setup}, run ${run + 1}: ${r.errors} failed logins (${r.firstError})`);
+        } catch (error) {
+          notes.push(`Scenario 7, ${row.setup}, run ${run + 1}: ${error instanceof Error ? error.message : String(error)}`);
+          log(`  run ${run + 1} ${row.setup}: FAILED ${error instanceof Error ? error.message : String(error)}`);
+        } finally {
+          for (const app of apps) await app.stop();
+        }
+      }
+    }
+  } finally {
+    await client.close().catch(() => undefined);
+    await redis.stop();
+  }
+  for (const row of rows) {
+    const { runs } = usable(row.runs);
+    row.loginsPerSec = median(runs.map((r) => r.loginsPerSec));
+    row.cpuMsPerLogin = median(runs.map((r) => r.cpuMsPerLogin));
+    row.errors = row.runs.reduce((sum, r) => sum + r.errors, 0);
+    if (row.setup === 'two instances, one Redis' && runs.length) {
+      row.redisCommandsPerLogin = median(runs.map((r) => r.redisCommandsPerLogin ?? NaN));
+      row.redisCpuMsPerLogin = median(runs.map((r) => r.redisCpuMsPerLogin ?? NaN));
+      const middle = [...runs].sort((a, b) => (a.redisCommandsPerLogin ?? 0) - (b.redisCommandsPerLogin ?? 0))[Math.floor(runs.length / 2)];
+      if (middle?.commands) row.commands = middle.commands;
+    }
+  }
+  return { status: 'run', rows };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -868,6 +1045,31 @@ function report(r: Results): string {
       '\nEach notification is a status change (`status=VALIDATED`, `sub` rotating over 1,000 accounts) with a client certificate (ECDSA P-256) from the CA the app was configured with; all were answered `mode:accept`. "New TLS handshake each" is a full handshake per notification (no session resumption), as a sender without keep-alive would cause.',
     );
   } else if (r.s6) out.push(`\n### 6. Notification endpoint over mutual TLS\n\n${r.s6.status}`);
+  if (r.s7) {
+    out.push(`\n### 7. Two instances on one Redis (${r.settings.s7Concurrency} browsers, ${r.settings.s7DurationMs / 1000} s per run, minimal provider)\n`);
+    if (!r.s7.rows) {
+      out.push(`Not run: ${r.s7.status}.`);
+    } else {
+      out.push(
+        'Whole logins as in scenario 2, by ours only. Two instances of the same app share their sessions through connect-redis on one redis-server of the benchmark\'s own; each login starts on one instance, its callback goes to the other, and the protected page is fetched from the first again (a load balancer with no affinity at its worst). Beside it, one instance with the MemoryStore. Redis commands per login are from `INFO commandstats` over the measured window (CONFIG RESETSTAT before it).\n',
+      );
+      out.push(
+        table(
+          ['Setup', 'logins/s', 'app CPU ms/login (all instances)', 'failed logins', 'Redis commands/login', 'Redis CPU ms/login', 'runs used'],
+          r.s7.rows.map((row) => [
+            row.setup,
+            fmt(row.loginsPerSec),
+            fmt(row.cpuMsPerLogin, 2),
+            fmt(row.errors),
+            row.redisCommandsPerLogin !== undefined ? `${fmt(row.redisCommandsPerLogin, 1)} (${Object.entries(row.commands ?? {}).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ')})` : '–',
+            row.redisCpuMsPerLogin !== undefined ? fmt(row.redisCpuMsPerLogin, 2) : '–',
+            runsUsed(row),
+          ]),
+        ),
+      );
+    }
+  }
+
   if (r.notes.length) out.push(`\n### Notes from this run\n\n${r.notes.map((n) => `- ${n}`).join('\n')}`);
   return out.join('\n');
 }
@@ -917,6 +1119,7 @@ async function main(): Promise<void> {
     if (ONLY.has('3')) results.s3 = await scenario3(providerChild, provider, results.notes);
     if (ONLY.has('4')) results.s4 = await scenario4(provider, results.notes);
     if (ONLY.has('5')) results.s5 = await scenario5();
+    if (ONLY.has('7')) results.s7 = await scenario7(providerChild, provider, results.notes);
     if (ONLY.has('6')) {
       results.s6 = await scenario6(provider, results.notes);
       if (PROFILE) {
@@ -935,7 +1138,7 @@ async function main(): Promise<void> {
 
   const generated = report(results);
   mkdirSync(resultsDir, { recursive: true });
-  const full = ONLY.size === 6;
+  const full = ALL_SCENARIOS.every((n) => ONLY.has(n));
   // Only a whole, full-length run without experiments is the record (latest.json and the docs).
   const record = full && !QUICK && !EXPERIMENTS;
   const file = record ? 'latest.json' : EXPERIMENTS && !QUICK ? 'experiments.json' : 'partial.json';
