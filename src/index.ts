@@ -12,11 +12,13 @@ export type {
   VerifyFunctionWithRequest,
 } from './strategy.js';
 export type { MojeIdProfile, MojeIdTokens } from './profile.js';
-// Offline access (docs/offline-access.md).
+// Offline access (docs/offline-access.md) and OpenID 2.0 migration (docs/migrating-from-openid2.md).
 export { refreshMojeIdClaims, revokeMojeIdRefreshToken } from './offline-access.js';
 export type { RefreshClaimsInput, RefreshedClaims, RevocationOutcome, StrategySource } from './offline-access.js';
 export { sealToken, openSealedToken, parseTokenKey, tokenKeyFromEnvironment, TOKEN_KEY_VARIABLE } from './token-seal.js';
 export type { SealOptions } from './token-seal.js';
+export { verifiedOpenId2Id } from './openid2-migration.js';
+export type { FindUserByOpenId2Id } from './openid2-migration.js';
 export { mojeid, defaultUser, pageSecurityHeaders } from './routes/index.js';
 export type { MojeIdRouter, MojeIdRouterOptions, MojeIdSessionUser } from './routes/index.js';
 export type { MojeIdHooks, MojeIdLogger, PassportInstance } from './routes/context.js';

@@ -46,6 +46,7 @@ import { newState } from './state.js';
 import { diagnoseMissingLogin } from './state-diagnosis.js';
 import { buildProfile, mergeClaims, type MojeIdProfile } from './profile.js';
 import { ProviderClient, type ProviderAgents } from './provider.js';
+import { linkByOpenId2Id, openId2ScopeIssue, type FindUserByOpenId2Id } from './openid2-migration.js';
 
 export type VerifyCallback = (error: unknown, user?: Express.User | false, info?: object) => void;
 /**
@@ -74,6 +75,14 @@ export interface MojeIdStrategyOptions extends MojeIdOptions, RenewalHooks {
    * bring back, said once per problem). Default: `console.warn`; `mojeid()` passes its `logger`.
    */
   logger?: MojeIdLogger;
+  /**
+   * OpenID 2.0 migration (§5.3.2, docs/migrating-from-openid2.md): the local user who logged in
+   * with this OpenID 2.0 identifier and has no mojeID `sub` linked yet, after linking
+   * `profile.id` to them; `undefined` when there is none (the login goes on to `verify`). Called
+   * only with an identifier from the signed ID token, on a host mojeID is authoritative for.
+   * Needs the `openid2` scope.
+   */
+  findUserByOpenId2Id?: FindUserByOpenId2Id;
 }
 
 /**
@@ -142,6 +151,7 @@ export class MojeIdStrategy implements passport.Strategy {
   private readonly verify: VerifyFunction | VerifyFunctionWithRequest;
   private readonly passReqToCallback: boolean;
   private readonly warnings: OnceLogger;
+  private readonly findUserByOpenId2Id: FindUserByOpenId2Id | undefined;
 
   constructor(options: MojeIdStrategyOptions, verify: VerifyFunction);
   constructor(options: MojeIdStrategyOptions & { passReqToCallback: true }, verify: VerifyFunctionWithRequest);
@@ -149,9 +159,11 @@ export class MojeIdStrategy implements passport.Strategy {
     if (typeof verify !== 'function') {
       throw new TypeError('MojeIdStrategy: the second argument must be a verify function (profile, done) => …');
     }
-    const { name, passReqToCallback, onCredentialsRenewed, onRenewalError, renewalRetry, agents, logger, ...configOptions } = options;
+    const { name, passReqToCallback, onCredentialsRenewed, onRenewalError, renewalRetry, agents, logger, findUserByOpenId2Id, ...configOptions } = options;
     this.name = name ?? 'mojeid';
     this.config = resolveConfig(configOptions);
+    openId2ScopeIssue(this.config, findUserByOpenId2Id);
+    this.findUserByOpenId2Id = findUserByOpenId2Id;
     this.renewal = renewalForConfig(this.config, { credentialStore: configOptions.credentialStore, onCredentialsRenewed, onRenewalError, renewalRetry });
     this.provider = new ProviderClient(this.config, { ...(this.renewal ? { credentials: this.renewal } : {}), ...(agents ? { agents } : {}) });
     this.verify = verify;
@@ -339,6 +351,14 @@ export class MojeIdStrategy implements passport.Strategy {
         scope: tokens.scope,
       },
     });
+    if (this.findUserByOpenId2Id) {
+      // §5.3.2: an OpenID 2.0 account not linked yet is found by its old identifier, checked first.
+      const linked = await linkByOpenId2Id(this.findUserByOpenId2Id, { idToken, userinfo, issuer: config.issuer, profile });
+      if (linked) {
+        outcome.success(linked, { returnTo: pending.returnTo, profile });
+        return;
+      }
+    }
     await this.callVerify(req, profile, pending.returnTo, outcome);
   }
 
@@ -452,6 +472,10 @@ export function buildClaimsParameter(config: MojeIdConfig): string | undefined {
       if (claim.scope !== undefined && config.scope.includes(claim.scope) && !Object.hasOwn(request, claim.name)) request[claim.name] = null;
     }
   }
-  if (!Object.keys(request).length) return undefined;
-  return JSON.stringify(config.userinfo ? { userinfo: request } : { id_token: request });
+  // Migration 1.0 §5: `openid2_id` counts only from the signed ID token, where mojeID puts a claim
+  // only when the `claims` parameter names it there (field notes).
+  const openid2 = config.scope.includes('openid2');
+  if (!Object.keys(request).length && !openid2) return undefined;
+  if (!config.userinfo) return JSON.stringify({ id_token: openid2 ? { openid2_id: null, ...request } : request });
+  return JSON.stringify({ ...(Object.keys(request).length ? { userinfo: request } : {}), ...(openid2 ? { id_token: { openid2_id: null } } : {}) });
 }
