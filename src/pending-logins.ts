@@ -171,8 +171,12 @@ function resendSessionCookie(req: Request | undefined, cookie: SessionCookie): v
   }
 }
 
-/** Sessions loaded on later requests (of any route of the app) get the same check. */
-function watchSessionStore(store: unknown): void {
+/**
+ * Sessions loaded on later requests (of any route of the app) get the same check. Also called by
+ * `mojeid()` for the app's store on the first request it sees, so an instance that has not started
+ * a login itself restores the lifetime of a session another instance shortened.
+ */
+export function watchSessionStore(store: unknown): void {
   const watched = store as { createSession?: unknown; [WATCHED]?: true } | null | undefined;
   if (!watched || typeof watched.createSession !== 'function' || watched[WATCHED]) return;
   const createSession = watched.createSession as (this: unknown, ...args: unknown[]) => unknown;

@@ -28,6 +28,7 @@ import {
 } from '../strategy.js';
 import { ConfigurationError } from '../errors.js';
 import { letSessionStrategyReportMissingSession } from '../passport-wiring.js';
+import { watchSessionStore } from '../pending-logins.js';
 import { MemoryRegistrationStore } from '../registration/store.js';
 import type { AccountCreationOptions } from './account-creation.js';
 import { assetsRouter } from './assets.js';
@@ -215,8 +216,13 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
   // matching as Express's: case-insensitive, and the path ends at `/`, `?` or the end.
   const prefix = (config.mountPath || '/').toLowerCase();
   const routerInfo: RouterInfo = { paths: ctx.paths, clockTolerance: config.clockTolerance };
+  let storeWatched = false;
   const router = function mojeidRouter(req: Request, res: Response, next: NextFunction): void {
     attachRouterInfo(req, routerInfo);
+    if (!storeWatched) {
+      storeWatched = true;
+      watchSessionStore((req as unknown as { sessionStore?: unknown }).sessionStore);
+    }
     if (prefix !== '/' && !isUnderPath(req.url, prefix)) {
       next();
       return;

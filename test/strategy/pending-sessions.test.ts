@@ -15,14 +15,15 @@ import { startTestProvider, type TestProvider } from '../helpers/test-provider.j
 let provider: TestProvider;
 let server: http.Server | undefined;
 let close: (() => void) | undefined;
+const others: Array<{ server: http.Server; close: () => void }> = [];
 
 interface App {
   origin: string;
   store: session.MemoryStore;
 }
 
-async function startApp(options: Partial<MojeIdRouterOptions> = {}, cookie: session.CookieOptions = {}): Promise<App> {
-  const store = new session.MemoryStore();
+async function startApp(options: Partial<MojeIdRouterOptions> = {}, cookie: session.CookieOptions = {}, store = new session.MemoryStore()): Promise<App> {
+  if (server) others.push({ server, close: close ?? (() => undefined) });
   const passport = new Passport();
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((user: Express.User, done) => done(null, user));
@@ -66,6 +67,10 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  for (const other of others.splice(0)) {
+    other.close();
+    await new Promise<void>((resolve) => other.server.close(() => resolve()));
+  }
   close?.();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = undefined;
@@ -159,6 +164,20 @@ describe('a session first used for a login, then by the app', () => {
     expect((await stored(app.store)).cookie.originalMaxAge).toBe(EIGHT_HOURS);
     expect(expiresIn((await browser.get(`${app.origin}/auth/mojeid/login`)).headers)).toBeGreaterThan(EIGHT_HOURS - 60_000);
     expect((await stored(app.store)).cookie.originalMaxAge).toBe(EIGHT_HOURS);
+  });
+
+  it(`gets the app's lifetime back on another instance that never started a login (two instances, one store)`, async () => {
+    const a = await startApp({}, { maxAge: EIGHT_HOURS });
+    // Instance B: its own MemoryStore object over the same sessions, as two processes share Redis.
+    const storeB = new session.MemoryStore();
+    (storeB as unknown as { sessions: unknown }).sessions = (a.store as unknown as { sessions: unknown }).sessions;
+    const b = await startApp({}, { maxAge: EIGHT_HOURS }, storeB);
+    const browser = new TestBrowser();
+    await new TestBrowser().get(`${b.origin}/auth/mojeid`); // B has served a request, but started no login
+    expect(expiresIn((await browser.get(`${a.origin}/auth/mojeid/login`)).headers)).toBeLessThanOrEqual(600_000);
+    browser.setCookie(b.origin, 'sid', browser.cookie(a.origin, 'sid') as string);
+    expect(expiresIn((await browser.get(`${b.origin}/cart`)).headers)).toBeGreaterThan(EIGHT_HOURS - 60_000);
+    expect((await stored(storeB)).cookie.originalMaxAge).toBe(EIGHT_HOURS);
   });
 
   it(`keeps the app's 8-hour lifetime when the cart comes first (a cart, then login start)`, async () => {
