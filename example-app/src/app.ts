@@ -572,9 +572,10 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
       if (error instanceof SessionStoreError) {
         logLine(`[example-app] session store failed on ${req.method} ${req.path}: ${error.message}`);
         if (res.headersSent) return;
+        res.set('Retry-After', '5');
+        if (req.accepts(['html', 'json']) === 'json') return void res.status(503).set('Cache-Control', 'no-store').json({ error: 'session_store_unavailable' });
         // No session: the page is built without one (no user, no CSRF token).
         const ctx: PageContext = { locale: localeOf(req), csrf: '', user: undefined, paths, createAccountUrl: mojeIdConfig.endpoints.createAccountUrl, showDemoHint: false };
-        res.set('Retry-After', '5');
         return send(res, messagePage(ctx, 'Dočasná porucha / Temporarily unavailable', 'Přihlášení teď nelze dokončit; zkuste to prosím za chvíli znovu. / Logging in cannot be completed right now; please try again in a moment.'), 503);
       }
       if (isMojeIdError(error) && error.code === 'csrf_failed') {

@@ -91,7 +91,8 @@ describe('the example app on Redis', () => {
     expect(failed.body).toContain('Logging in cannot be completed right now; please try again in a moment.');
     expect(failed.headers.get('set-cookie')).toBeNull();
     // Redis away: no page that needs the session works, and none half-works.
-    expect((await browser.get(app.url('/me'), { accept: 'application/json' })).status).toBe(503);
+    const me = await browser.get(app.url('/me'), { accept: 'application/json' });
+    expect([me.status, me.body, me.headers.get('retry-after')]).toEqual([503, '{"error":"session_store_unavailable"}', '5']);
     expect(linkCount(app.databaseFile)).toBe(linksBefore);
     expect(app.logLines).toEqual(expect.arrayContaining([expect.stringMatching(/^\[example-app\] session store failed on GET \/auth\/mojeid\/callback: /)]));
 
