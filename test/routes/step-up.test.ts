@@ -233,7 +233,7 @@ describe('step-up per route: requireMojeIdLogin({ assurance, loginMethod, maxAge
     expect(JSON.parse(paid.body)).toEqual(expect.objectContaining({ acr: LOA_HIGH, assuranceLevel: 'high' }));
   });
 
-  it('asks again when the login is older than the route\'s maxAge', async () => {
+  it(`asks again when the login is older than the route's maxAge`, async () => {
     await setup();
     const browser = new TestBrowser();
     await through(browser, '/auth/mojeid/login?assurance=high');
@@ -249,7 +249,7 @@ describe('step-up per route: requireMojeIdLogin({ assurance, loginMethod, maxAge
     }
   });
 
-  it('a login that does not reach the route\'s level ends on the error page, not in a loop', async () => {
+  it(`a login that does not reach the route's level ends on the error page, not in a loop`, async () => {
     await setup();
     provider.behave({ discovery: (doc) => ({ ...doc, acr_values_supported: PRODUCTION_ACR_VALUES }), idTokenClaims: (c) => ({ ...c, acr: LOA_SUBSTANTIAL }) });
     const browser = new TestBrowser();
