@@ -26,6 +26,10 @@ import {
   isMojeIdError,
   mojeid,
   mojeIdLoginOf,
+  openSealedToken,
+  refreshMojeIdClaims,
+  sealToken,
+  tokenKeyFromEnvironment,
   requireMojeIdLogin,
   safeReturnTo,
   type AccountCreationOptions,
@@ -65,6 +69,7 @@ import {
   messagePage,
   paymentPage,
   profilePage,
+  refreshedPage,
   updatePage,
   type MojeIdPaths,
   type PageContext,
@@ -94,7 +99,11 @@ export interface ExampleApp {
   /** The mojeID configuration in use (issuer, redirect URI …). */
   readonly mojeid: MojeIdConfig;
   /** The in-process simulator, when no real mojeID client is configured. */
-  readonly simulator: { readonly origin: string; readonly issuer: string } | undefined;
+  readonly simulator:
+    | (Pick<import('passport-mojeid-oidc/simulator').RunningSimulator, 'origin' | 'issuer'> &
+        // What a user does in their mojeID profile, for the offline-access tests (docs/offline-access.md).
+        Pick<import('passport-mojeid-oidc/simulator').RunningSimulator, 'revokeGrants' | 'updateClaims'>)
+    | undefined;
   /**
    * Where the simulator sends its registration notifications (ch. 6): with the app on plain http,
    * a separate https listener on 127.0.0.1 that asks for the simulator's client certificate.
@@ -169,6 +178,15 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
      * (the `sub` is linked) and a first login (not linked: kept in the session until the user
      * chooses). The library logs in whatever this returns, regenerating the session.
      */
+    // Offline access (docs/offline-access.md): with MOJEID_OFFLINE_ACCESS=true logins bring a refresh
+    // token, kept sealed per account. Without MOJEID_TOKEN_KEY the key lives as long as this process,
+    // and so do the tokens sealed with it: enough for a demo, not for a real service.
+    const tokenKey = config.env['MOJEID_TOKEN_KEY']?.trim() ? tokenKeyFromEnvironment(config.env) : randomBytes(32);
+    const sealFor = (userId: number): { context: string } => ({ context: String(userId) });
+    const keepRefreshToken = (userId: number, refreshToken: string | undefined): void => {
+      if (refreshToken) db.saveRefreshToken(userId, sealToken(refreshToken, tokenKey, sealFor(userId)));
+    };
+
     const verify: VerifyFunctionWithRequest = (req, profile, done) => {
       const snapshot = snapshotOf(profile);
       const link = db.findLinkBySub(snapshot.sub);
@@ -186,11 +204,13 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
             throw error;
           }
         }
+        keepRefreshToken(current.userId, profile.tokens.refreshToken);
         const linked: StoredAccountUser = { kind: 'account', userId: current.userId, method: 'mojeid', mojeid: snapshot, reviewUpdates: true, notice: 'linked' };
         return done(null, linked);
       }
       if (link) {
         // Repeated login: Appendix 7 point 5, offer updates if the data differs (see the gate below).
+        keepRefreshToken(link.user_id, profile.tokens.refreshToken);
         const user: StoredAccountUser = { kind: 'account', userId: link.user_id, method: 'mojeid', mojeid: snapshot, reviewUpdates: true };
         return done(null, user);
       }
@@ -423,7 +443,26 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     app.get('/profile', (req, res) => {
       const user = accountUser(req);
       if (!user) return res.redirect(303, '/login?returnTo=%2Fprofile');
-      send(res, profilePage(pageContext(req), user, user.link ? db.findMojeIdStatus(user.link.sub) : undefined));
+      send(res, profilePage(pageContext(req), user, user.link ? db.findMojeIdStatus(user.link.sub) : undefined, { refreshTokenStored: !!user.link && !!db.findRefreshToken(user.userId) }));
+    });
+
+    // "Refresh my data from mojeID": UserInfo as it is now, through the stored refresh token.
+    app.post('/account/mojeid/refresh', form, csrf, async (req, res) => {
+      const user = accountUser(req);
+      if (!user) return res.redirect(303, '/login?returnTo=%2Fprofile');
+      const sealed = user.link ? db.findRefreshToken(user.userId) : undefined;
+      if (!user.link || !sealed) return res.redirect(303, '/profile');
+      try {
+        const fresh = await refreshMojeIdClaims(router, { refreshToken: openSealedToken(sealed, tokenKey, sealFor(user.userId)), sub: user.link.sub });
+        // Stored first: when mojeID rotates the token, the one just used is dead.
+        if (fresh.rotated) db.saveRefreshToken(user.userId, sealToken(fresh.refreshToken, tokenKey, sealFor(user.userId)));
+        send(res, refreshedPage(pageContext(req), fresh.claims));
+      } catch (error) {
+        // Withdrawn in the mojeID profile, expired, or sealed under a key this process no longer has.
+        if (!isMojeIdError(error) || (error.code !== 'refresh_token_invalid' && error.code !== 'sealed_token_invalid')) throw error;
+        db.forgetRefreshToken(user.userId);
+        send(res, messagePage(pageContext(req), 'Přístup k údajům skončil / Access has ended', 'Služba už nemá přístup k vašim údajům v mojeID. Přihlaste se znovu přes mojeID. / This service no longer has access to your mojeID data. Log in with mojeID again.'), 409);
+      }
     });
 
     // Appendix 7 point 7c: link the logged-in account: remember the intent, then log in at mojeID.
@@ -448,6 +487,9 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
         db.setPasswordHash(user.userId, await hashPassword(newPassword));
       }
       db.unlink(user.userId);
+      // This app's offline access ends with the link; the consent at mojeID is withdrawn in the
+      // user's mojeID profile (production has no revocation endpoint, docs/offline-access.md).
+      db.forgetRefreshToken(user.userId);
       req.session.notice = 'unlinked';
       res.redirect(303, '/profile');
     });
@@ -598,7 +640,14 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     return {
       app,
       mojeid: mojeIdConfig,
-      simulator: activeSimulator ? { origin: activeSimulator.origin, issuer: activeSimulator.issuer } : undefined,
+      simulator: activeSimulator
+        ? {
+            origin: activeSimulator.origin,
+            issuer: activeSimulator.issuer,
+            revokeGrants: (sub: string) => activeSimulator.revokeGrants(sub),
+            updateClaims: (id: string, changes: Readonly<Record<string, unknown>>) => activeSimulator.updateClaims(id, changes),
+          }
+        : undefined,
       notificationUrl,
       demoAccountCreated,
       httpsOptions: config.tls

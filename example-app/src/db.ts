@@ -75,6 +75,12 @@ CREATE TABLE IF NOT EXISTS mojeid_links (
   sub       TEXT NOT NULL UNIQUE,
   linked_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
+-- Offline access (docs/offline-access.md): the refresh token, sealed with MOJEID_TOKEN_KEY, never in clear.
+CREATE TABLE IF NOT EXISTS mojeid_refresh_tokens (
+  user_id    INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  sealed     TEXT NOT NULL,
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
 CREATE TABLE IF NOT EXISTS mojeid_status (
   sub        TEXT PRIMARY KEY,
   status     TEXT NOT NULL,
@@ -188,6 +194,21 @@ export class AppDatabase {
 
   findMojeIdStatus(sub: string): MojeIdStatus | undefined {
     return this.#db.prepare('SELECT * FROM mojeid_status WHERE sub = ?').get(sub) as MojeIdStatus | undefined;
+  }
+
+  /** Keeps the sealed refresh token of the account (replacing a rotated one). */
+  saveRefreshToken(userId: number, sealed: string): void {
+    this.#db
+      .prepare("INSERT INTO mojeid_refresh_tokens (user_id, sealed) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET sealed = excluded.sealed, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
+      .run(userId, sealed);
+  }
+
+  findRefreshToken(userId: number): string | undefined {
+    return (this.#db.prepare('SELECT sealed FROM mojeid_refresh_tokens WHERE user_id = ?').get(userId) as { sealed: string } | undefined)?.sealed;
+  }
+
+  forgetRefreshToken(userId: number): void {
+    this.#db.prepare('DELETE FROM mojeid_refresh_tokens WHERE user_id = ?').run(userId);
   }
 
   /** Returns whether a link was removed. */

@@ -232,7 +232,7 @@ ${csrfField(ctx)}
 ${createAccountOffer(ctx)}`;
 }
 
-export function profilePage(ctx: PageContext, user: AccountUser, status?: MojeIdStatus): string {
+export function profilePage(ctx: PageContext, user: AccountUser, status?: MojeIdStatus, offline: { refreshTokenStored: boolean } = { refreshTokenStored: false }): string {
   const body = html`<h1>Můj profil / My profile</h1>
 <p>Přihlášeni / Logged in: ${user.method === 'mojeid' ? 'přes mojeID / with mojeID' : 'heslem / with password'}</p>
 <section class="card">
@@ -243,6 +243,17 @@ ${accountTable(ctx, user.account)}
 <h2>mojeID</h2>
 ${linkSection(ctx, user, user.link, status)}
 </section>
+${user.link
+  ? html`<section class="card" id="offline-access">
+<h2>Aktuální údaje / Keep your data current</h2>
+${offline.refreshTokenStored
+  ? html`<form method="post" action="/account/mojeid/refresh">
+${csrfField(ctx)}
+<button type="submit">Načíst mé údaje z mojeID znovu / Refresh my data from mojeID</button>
+</form>`
+  : html`<p class="hint">Služba nemá uložený přístup k vašim údajům v mojeID. Spusťte ji s MOJEID_OFFLINE_ACCESS=true a přihlaste se přes mojeID. / No stored access to your mojeID data: start the app with MOJEID_OFFLINE_ACCESS=true and log in with mojeID.</p>`}
+</section>`
+  : ''}
 <section class="card">
 <h2>Platba / Payment</h2>
 <p><a href="/payment">Potvrdit platbu (vyžaduje eIDAS z posledních 5 minut) / Confirm a payment (needs eIDAS within 5 minutes)</a></p>
@@ -254,6 +265,18 @@ ${user.mojeid
   : html`<p class="hint">Přihlaste se přes mojeID a uvidíte, jaké údaje mojeID předalo. / Log in with mojeID to see the data it hands over.</p>`}
 </section>`;
   return layout(ctx, 'Profil / Profile', body);
+}
+
+/** "Refresh my data from mojeID": what UserInfo says now, fetched without a login (docs/offline-access.md). */
+export function refreshedPage(ctx: PageContext, claims: Readonly<Record<string, unknown>>): string {
+  const rows = Object.entries(claims)
+    .filter(([name]) => name !== 'sub')
+    .map(([name, value]) => html`<tr><th><code>${name}</code></th><td>${typeof value === 'string' ? value : JSON.stringify(value)}</td></tr>`);
+  const body = html`<h1>Údaje z mojeID, načtené teď<br><small>Your mojeID data, fetched just now</small></h1>
+<p class="hint">Načteno bez přihlášení, uloženým přístupem (refresh token). / Fetched without a login, with the stored access (refresh token).</p>
+<table class="data" id="refreshed-claims"><tbody>${rows}</tbody></table>
+<p><a href="/profile">Zpět na profil / Back to the profile</a></p>`;
+  return layout(ctx, 'Údaje z mojeID / mojeID data', body);
 }
 
 export function firstLoginPage(ctx: PageContext, user: PendingUser, options: { failed?: boolean; email?: string; emailTaken: boolean }): string {
