@@ -9,16 +9,23 @@ import { startApp, type TestApp } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import {
   defaultUser,
+  mojeid,
   refreshMojeIdClaims,
   resolveConfig,
   revokeMojeIdRefreshToken,
   RefreshTokenError,
   ConfigurationError,
+  type MojeIdAuthenticateOptions,
   type MojeIdProfile,
   type MojeIdRouterOptions,
   type VerifyCallback,
 } from '../../src/index.js';
 import { combineLoginOptions } from '../../src/login-options.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import session from 'express-session';
+import { Passport } from 'passport';
 
 const CLIENT = { client_id: 'offlineClnt1', client_secret: 'offline-secret-for-tests-only' };
 const OTHER = { client_id: 'otherClient1', client_secret: 'other-secret-for-tests-only' };
@@ -84,6 +91,54 @@ describe('a login with offlineAccess', () => {
     expect(authorization.searchParams.get('scope')).toBe('openid email');
     expect(authorization.searchParams.has('prompt')).toBe(false);
     expect(profiles[0]?.tokens.refreshToken).toBeUndefined();
+  });
+});
+
+describe('offlineAccess per request', () => {
+  it("passport.authenticate('mojeid', { offlineAccess: true }) on an app's own route asks for it on that login only", async () => {
+    const profiles: MojeIdProfile[] = [];
+    const passport = new Passport();
+    passport.serializeUser((user, done) => done(null, user));
+    passport.deserializeUser((user: Express.User, done) => done(null, user));
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const router = mojeid({
+      useEnvironment: false,
+      passport,
+      issuer: simulator.issuer,
+      clientId: CLIENT.client_id,
+      clientSecret: CLIENT.client_secret,
+      baseUrl: origin,
+      verify: (profile: MojeIdProfile, done: VerifyCallback) => {
+        profiles.push(profile);
+        done(null, defaultUser(profile) as Express.User);
+      },
+    });
+    simulator.addClient({ ...CLIENT, redirect_uris: [`${origin}/auth/mojeid/callback`] });
+    const app = express();
+    app.use(session({ secret: 'test-session-secret', resave: false, saveUninitialized: false }));
+    app.use(passport.session());
+    app.use(router);
+    const withRefreshToken: MojeIdAuthenticateOptions = { offlineAccess: true };
+    app.get('/settings/address-sync', passport.authenticate('mojeid', withRefreshToken));
+    server.on('request', app);
+    try {
+      const browser = new TestBrowser();
+      const plain = new URL((await browser.get(`${origin}/auth/mojeid/login`)).location as string);
+      expect(plain.searchParams.get('scope')).toBe('openid');
+      const started = await browser.get(`${origin}/settings/address-sync`);
+      expect(started.status).toBe(302);
+      const authorization = new URL(started.location as string);
+      expect(authorization.searchParams.get('scope')).toBe('openid offline_access');
+      expect(authorization.searchParams.get('prompt')).toBe('consent');
+      expect((await browser.get(await loginThroughSimulator(authorization, { account: 'partial' }))).status).toBe(303);
+      expect(profiles[0]?.tokens.refreshToken).toEqual(expect.any(String));
+    } finally {
+      router.strategy.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
