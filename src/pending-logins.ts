@@ -17,6 +17,10 @@ export interface PendingLogin {
   readonly maxAge?: number;
   readonly acrLevel?: AssuranceLevel;
   readonly loginMethod?: LoginMethod;
+  /** `prefill`: the callback keeps the claims for one read and logs nobody in (docs/prefill.md). */
+  readonly purpose?: 'prefill';
+  /** A prefill's claim names: only these are kept for the app. */
+  readonly prefillClaims?: readonly string[];
   /** Epoch milliseconds. */
   readonly createdAt: number;
 }
@@ -144,10 +148,12 @@ const capitalised = (value: string): string => value.charAt(0).toUpperCase() + v
 function resendSessionCookie(req: Request | undefined, cookie: SessionCookie): void {
   const res = req?.res;
   const data = cookie.data;
-  if (!req || !res || res.headersSent || !data || typeof req.sessionID !== 'string') return;
+  // `sessionID` is express-session's, typed only where its declarations are loaded.
+  const sessionID = (req as unknown as { sessionID?: unknown } | undefined)?.sessionID;
+  if (!req || !res || res.headersSent || !data || typeof sessionID !== 'string') return;
   // express-session does not send a secure cookie over plain http either.
   if (data.secure === true && !req.secure) return;
-  const prefix = `s:${req.sessionID}.`;
+  const prefix = `s:${sessionID}.`;
   for (const pair of (req.headers.cookie ?? '').split(';')) {
     const eq = pair.indexOf('=');
     const name = pair.slice(0, eq).trim();
