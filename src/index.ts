@@ -19,6 +19,9 @@ export { sealToken, openSealedToken, parseTokenKey, tokenKeyFromEnvironment, TOK
 export type { SealOptions } from './token-seal.js';
 export { verifiedOpenId2Id } from './openid2-migration.js';
 export type { FindUserByOpenId2Id } from './openid2-migration.js';
+// Filling a form from mojeID without an account (docs/prefill.md).
+export { takeMojeIdPrefill, DEFAULT_PREFILL_CLAIMS } from './prefill.js';
+export type { MojeIdPrefill, MojeIdPurpose } from './prefill.js';
 export { mojeid, defaultUser, pageSecurityHeaders } from './routes/index.js';
 export type { MojeIdRouter, MojeIdRouterOptions, MojeIdSessionUser } from './routes/index.js';
 export type { MojeIdHooks, MojeIdLogger, PassportInstance } from './routes/context.js';

@@ -47,6 +47,7 @@ import { diagnoseMissingLogin } from './state-diagnosis.js';
 import { buildProfile, mergeClaims, type MojeIdProfile } from './profile.js';
 import { ProviderClient, type ProviderAgents } from './provider.js';
 import { linkByOpenId2Id, openId2ScopeIssue, type FindUserByOpenId2Id } from './openid2-migration.js';
+import { prefillClaimNames, prefillClaimRequest, purposeOf, storePrefill, type MojeIdPurpose } from './prefill.js';
 
 export type VerifyCallback = (error: unknown, user?: Express.User | false, info?: object) => void;
 /**
@@ -83,6 +84,12 @@ export interface MojeIdStrategyOptions extends MojeIdOptions, RenewalHooks {
    * Needs the `openid2` scope.
    */
   findUserByOpenId2Id?: FindUserByOpenId2Id;
+  /**
+   * What a prefill (`purpose: 'prefill'`, docs/prefill.md) asks mojeID for. Default: `given_name`,
+   * `family_name`, `email`, `phone_number`, `address`; list only the fields your form has
+   * (Appendix 7 point 4).
+   */
+  prefillClaims?: readonly string[];
 }
 
 /**
@@ -102,6 +109,13 @@ export interface MojeIdAuthenticateOptions {
   uiLocales?: string;
   /** Ask this login for a refresh token (`offline_access` + `prompt=consent`; docs/offline-access.md). */
   offlineAccess?: boolean;
+  /**
+   * `prefill`: fill a form, log nobody in. The callback keeps the claims for one
+   * `takeMojeIdPrefill(req)` and redirects to `returnTo`; `verify` is not called (docs/prefill.md).
+   */
+  purpose?: MojeIdPurpose;
+  /** A prefill's claims instead of the `prefillClaims` option. */
+  claims?: readonly string[];
 }
 
 /** What `info` carries on success and failure (`passport.authenticate(name, (err, user, info) => …)`). */
@@ -152,6 +166,7 @@ export class MojeIdStrategy implements passport.Strategy {
   private readonly passReqToCallback: boolean;
   private readonly warnings: OnceLogger;
   private readonly findUserByOpenId2Id: FindUserByOpenId2Id | undefined;
+  private readonly prefillClaims: readonly string[];
 
   constructor(options: MojeIdStrategyOptions, verify: VerifyFunction);
   constructor(options: MojeIdStrategyOptions & { passReqToCallback: true }, verify: VerifyFunctionWithRequest);
@@ -159,11 +174,12 @@ export class MojeIdStrategy implements passport.Strategy {
     if (typeof verify !== 'function') {
       throw new TypeError('MojeIdStrategy: the second argument must be a verify function (profile, done) => …');
     }
-    const { name, passReqToCallback, onCredentialsRenewed, onRenewalError, renewalRetry, agents, logger, findUserByOpenId2Id, ...configOptions } = options;
+    const { name, passReqToCallback, onCredentialsRenewed, onRenewalError, renewalRetry, agents, logger, findUserByOpenId2Id, prefillClaims, ...configOptions } = options;
     this.name = name ?? 'mojeid';
     this.config = resolveConfig(configOptions);
     openId2ScopeIssue(this.config, findUserByOpenId2Id);
     this.findUserByOpenId2Id = findUserByOpenId2Id;
+    this.prefillClaims = prefillClaimNames(prefillClaims, 'prefillClaims');
     this.renewal = renewalForConfig(this.config, { credentialStore: configOptions.credentialStore, onCredentialsRenewed, onRenewalError, renewalRetry });
     this.provider = new ProviderClient(this.config, { ...(this.renewal ? { credentials: this.renewal } : {}), ...(agents ? { agents } : {}) });
     this.verify = verify;
@@ -192,7 +208,9 @@ export class MojeIdStrategy implements passport.Strategy {
   /** Builds the authorization request (§5.1.6) and redirects the browser to mojeID. */
   private async startLogin(req: Request, options: MojeIdAuthenticateOptions, outcome: Outcome): Promise<void> {
     const config = this.config;
-    const { acrLevel, loginMethod, maxAge, prompt, uiLocales, offlineAccess } = combineLoginOptions(config, options);
+    // A prefill asks only for the form's claims (and logs nobody in, so it needs no refresh token).
+    const prefillClaims = purposeOf(options.purpose) === 'prefill' ? (options.claims === undefined ? this.prefillClaims : prefillClaimNames(options.claims, 'claims')) : undefined;
+    const { acrLevel, loginMethod, maxAge, prompt, uiLocales, offlineAccess } = combineLoginOptions(config, prefillClaims ? { ...options, offlineAccess: false } : options);
     const configuration = await this.provider.configuration();
     // Same values as openid-client's randomState/randomNonce/randomPKCECodeVerifier (32 random
     // bytes each, base64url) and calculatePKCECodeChallenge (RFC 7636 S256), but from one
@@ -205,7 +223,7 @@ export class MojeIdStrategy implements passport.Strategy {
       response_type: 'code',
       redirect_uri: config.redirectUri,
       // `combineLoginOptions` has added `consent` to `prompt` for it (field notes).
-      scope: (offlineAccess ? [...config.scope, 'offline_access'] : config.scope).join(' '),
+      scope: prefillClaims ? 'openid' : (offlineAccess ? [...config.scope, 'offline_access'] : config.scope).join(' '),
       state,
       nonce,
     };
@@ -215,7 +233,7 @@ export class MojeIdStrategy implements passport.Strategy {
       params['code_challenge'] = createHash('sha256').update(codeVerifier).digest('base64url');
       params['code_challenge_method'] = 'S256';
     }
-    const claimsParameter = buildClaimsParameter(config);
+    const claimsParameter = buildClaimsParameter(prefillClaims ? { ...config, scope: ['openid'], claims: prefillClaimRequest(config, prefillClaims) } : config);
     if (claimsParameter) params['claims'] = claimsParameter;
     // In the spelling the provider advertises: production lists `…/LoA/high`, the manual
     // `…/oidc/assurance_level/high` (§5.1.12); a provider ignores values it does not know.
@@ -235,6 +253,7 @@ export class MojeIdStrategy implements passport.Strategy {
         ...(maxAge !== undefined ? { maxAge } : {}),
         ...(acrLevel ? { acrLevel } : {}),
         ...(loginMethod ? { loginMethod } : {}),
+        ...(prefillClaims ? { purpose: 'prefill' as const, prefillClaims } : {}),
         createdAt: Date.now(),
       },
       config.maxPendingLogins,
@@ -330,12 +349,19 @@ export class MojeIdStrategy implements passport.Strategy {
     }
 
     const { claims, problems } = normaliseClaims(mergeClaims(idToken, userinfo));
-    const missing = Object.entries(config.claims)
+    const missing = Object.entries(pending.purpose === 'prefill' ? prefillClaimRequest(config, []) : config.claims)
       .filter(([name, requirement]) => requirement === 'essential' && (claims[name] === undefined || claims[name] === ''))
       .map(([name]) => name);
     if (missing.length) throw new MissingClaimsError(missing);
     const unmet = config.accept.filter((r: AccountRequirement) => claims[ACCOUNT_REQUIREMENT_CLAIMS[r]] !== true);
     if (unmet.length) throw new AccountNotAcceptedError(unmet);
+    if (pending.purpose === 'prefill') {
+      // Nobody logs in: no profile, no tokens kept, no verify, no OpenID 2.0 linking.
+      storePrefill(req, claims, pending.prefillClaims ?? [], config.pendingLoginTtl);
+      req.res?.set('Cache-Control', 'no-store');
+      outcome.redirect(pending.returnTo, 303);
+      return;
+    }
 
     const profile = buildProfile({
       claims,

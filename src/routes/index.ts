@@ -4,6 +4,7 @@
  *   GET  /auth/mojeid            login page (button, "Why mojeID", "Create mojeID account")
  *   GET  /auth/mojeid/login      start the login
  *   GET  /auth/mojeid/callback   finish it
+ *   GET  /auth/mojeid/prefill    fill a form from mojeID, nobody logged in (docs/prefill.md)
  *   POST /auth/mojeid/logout     log out (CSRF-protected), then offer mojeID's logout page
  *
  * and with `accountCreation` (ch. 6):
@@ -38,6 +39,8 @@ import { loginRouter } from './login.js';
 import { boundLoginButton, loginPageRouter, type MojeIdRouterLoginButtonOptions } from './login-page.js';
 import { logoutRouter } from './logout.js';
 import { notifyRouter } from './notify.js';
+import { prefillRouter } from './prefill.js';
+import { dropExpiredPrefill } from '../prefill.js';
 import { registerRouter } from './register.js';
 import { attachRouterInfo, type RouterInfo } from './router-info.js';
 
@@ -63,7 +66,7 @@ export type MojeIdRouterOptions = RouterOptionsBase &
 export interface MojeIdRouter extends Router {
   readonly strategy: MojeIdStrategy;
   readonly config: MojeIdConfig;
-  readonly parts: Readonly<{ loginPage: Router; login: Router; callback: Router; logout: Router; assets: Router; register?: Router; notify?: Router }>;
+  readonly parts: Readonly<{ loginPage: Router; login: Router; callback: Router; logout: Router; prefill: Router; assets: Router; register?: Router; notify?: Router }>;
   /**
    * The "Log in with mojeID" button with "Why mojeID" and "Create mojeID account" (Appendix 7
    * points 1-2) as an HTML string, pointing at this router's login path (with `returnTo`) and at
@@ -202,6 +205,7 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
     login: loginRouter(ctx),
     callback: callbackRouter(ctx),
     logout: logoutRouter(ctx),
+    prefill: prefillRouter(ctx),
     assets: assetsRouter(),
     ...(accountCreation ? accountCreationParts(ctx, accountCreation) : {}),
   };
@@ -219,6 +223,7 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
   let storeWatched = false;
   const router = function mojeidRouter(req: Request, res: Response, next: NextFunction): void {
     attachRouterInfo(req, routerInfo);
+    dropExpiredPrefill(req);
     if (!storeWatched) {
       storeWatched = true;
       watchSessionStore((req as unknown as { sessionStore?: unknown }).sessionStore);
