@@ -18,7 +18,7 @@ export const DEFAULT_PREFILL_CLAIMS: readonly string[] = Object.freeze(['given_n
 export type MojeIdPurpose = 'login' | 'prefill';
 
 /** The claims of one prefill, normalised like a login's (docs/claims.md), only those asked for. */
-export type MojeIdPrefill = Partial<Omit<MojeIdClaims, 'sub'>>;
+export type MojeIdPrefill = { [K in keyof MojeIdClaims as K extends 'sub' ? never : K]?: MojeIdClaims[K] };
 
 interface StoredPrefill {
   readonly claims: Record<string, unknown>;
