@@ -32,6 +32,7 @@ import {
   tokenKeyFromEnvironment,
   requireMojeIdLogin,
   safeReturnTo,
+  takeMojeIdPrefill,
   type AccountCreationOptions,
   type Locale,
   type MojeIdConfig,
@@ -74,6 +75,7 @@ import {
   type MojeIdPaths,
   type PageContext,
 } from './views.js';
+import { checkoutPage, checkoutValues } from './checkout.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -592,6 +594,12 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
       rewriteStoredUser(req, (u) => ({ ...u, reviewUpdates: false }));
       req.session.notice = 'updated';
       res.redirect(303, '/profile');
+    });
+
+    // Guest checkout (docs/prefill.md): mojeID fills the form once, nobody is logged in.
+    app.get('/checkout', (req, res) => {
+      const prefill = takeMojeIdPrefill(req);
+      send(res, checkoutPage(pageContext(req), checkoutValues(prefill), `${mojeIdConfig.mountPath}/prefill?returnTo=%2Fcheckout`, !!prefill));
     });
 
     app.get('/me', (req, res) => {

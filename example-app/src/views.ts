@@ -132,7 +132,8 @@ export function homePage(ctx: PageContext): string {
       : html`<h1>Ukázková aplikace s mojeID</h1>
 <p class="lead">Přihlaste se svým účtem mojeID, nebo e-mailem a heslem.<br><span lang="en">Log in with your mojeID account, or with your e-mail and password.</span></p>
 ${mojeIdLoginButton(ctx, '/profile')}
-<p><a href="/login">Přihlásit se e-mailem a heslem / Log in with e-mail and password</a></p>`;
+<p><a href="/login">Přihlásit se e-mailem a heslem / Log in with e-mail and password</a></p>
+<p><a href="/checkout">Nákup bez účtu / Guest checkout</a></p>`;
   return layout(ctx, 'Úvod / Home', html`${body}${poweredByMojeId(ctx)}`);
 }
 
