@@ -33,7 +33,8 @@ export type MojeIdErrorCode =
   | 'credential_store_failed'
   | 'refresh_token_invalid'
   | 'sealed_token_invalid'
-  | 'openid2_id_invalid';
+  | 'openid2_id_invalid'
+  | 'session_store_failed';
 
 export interface MojeIdErrorOptions {
   /** HTTP status the library's own pages answer with. */

@@ -9,7 +9,7 @@ import type { Request } from 'express';
 import { isMojeIdClaimName } from './claims/catalogue.js';
 import type { MojeIdClaims } from './claims/types.js';
 import { ACCOUNT_REQUIREMENT_CLAIMS, type ClaimRequirement, type MojeIdConfig } from './config.js';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, MojeIdError } from './errors.js';
 import { sessionOf } from './session.js';
 
 /** What a guest form needs, and no more (Appendix 7 point 4: ask only for what you use). */
@@ -103,4 +103,38 @@ export function dropExpiredPrefill(req: Request, now = Date.now()): void {
   const stored = session?.[SESSION_KEY] as Partial<StoredPrefill> | undefined;
   if (!session || stored === undefined) return;
   if (!stored || typeof stored.expiresAt !== 'number' || now >= stored.expiresAt) delete session[SESSION_KEY];
+}
+
+interface RegeneratingSession {
+  regenerate?: (done: (error?: unknown) => void) => unknown;
+  cookie?: { originalMaxAge?: number | null; maxAge?: number | null };
+  [key: string]: unknown;
+}
+
+/**
+ * A new session id for the session that is about to hold the claims, its contents (a cart, a
+ * logged-in user, other tabs' pending logins) kept. A session id planted in the browser before the
+ * prefill (session fixation) would otherwise let whoever planted it read the guest's address, the
+ * reason a login regenerates the session too. The lifetime the session had is kept as well, so a
+ * session holding only the library's state still expires with it.
+ */
+export function rotateSessionId(req: Request): Promise<void> {
+  const session = (req as unknown as { session?: RegeneratingSession }).session;
+  if (!session || typeof session.regenerate !== 'function') return Promise.resolve();
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(session)) if (key !== 'cookie') kept[key] = session[key];
+  const lifetime = session.cookie?.originalMaxAge;
+  return new Promise<void>((resolve, reject) => {
+    session.regenerate?.call(session, (error?: unknown) => {
+      if (error) {
+        // Storing the claims in the old session would leave them where a planted id can read them.
+        reject(new MojeIdError('session_store_failed', 'the session store could not give the prefill a new session id; nothing was stored', { status: 503, cause: error }));
+        return;
+      }
+      const fresh = (req as unknown as { session: RegeneratingSession }).session;
+      Object.assign(fresh, kept);
+      if (typeof lifetime === 'number' && fresh.cookie) fresh.cookie.maxAge = lifetime;
+      resolve();
+    });
+  });
 }

@@ -47,7 +47,7 @@ import { diagnoseMissingLogin } from './state-diagnosis.js';
 import { buildProfile, mergeClaims, type MojeIdProfile } from './profile.js';
 import { ProviderClient, type ProviderAgents } from './provider.js';
 import { linkByOpenId2Id, openId2ScopeIssue, type FindUserByOpenId2Id } from './openid2-migration.js';
-import { prefillClaimNames, prefillClaimRequest, purposeOf, storePrefill, type MojeIdPurpose } from './prefill.js';
+import { prefillClaimNames, prefillClaimRequest, purposeOf, rotateSessionId, storePrefill, type MojeIdPurpose } from './prefill.js';
 
 export type VerifyCallback = (error: unknown, user?: Express.User | false, info?: object) => void;
 /**
@@ -357,6 +357,7 @@ export class MojeIdStrategy implements passport.Strategy {
     if (unmet.length) throw new AccountNotAcceptedError(unmet);
     if (pending.purpose === 'prefill') {
       // Nobody logs in: no profile, no tokens kept, no verify, no OpenID 2.0 linking.
+      await rotateSessionId(req);
       storePrefill(req, claims, pending.prefillClaims ?? [], config.pendingLoginTtl);
       req.res?.set('Cache-Control', 'no-store');
       outcome.redirect(pending.returnTo, 303);
@@ -427,7 +428,7 @@ export class MojeIdStrategy implements passport.Strategy {
 
 /** Failures that mean "not logged in" (Passport `fail`), as opposed to faults (`error`). */
 function isAuthenticationFailure(error: MojeIdError): boolean {
-  return !['provider_unavailable', 'session_missing', 'invalid_configuration', 'verify_failed'].includes(error.code);
+  return !['provider_unavailable', 'session_missing', 'session_store_failed', 'invalid_configuration', 'verify_failed'].includes(error.code);
 }
 
 /**

@@ -104,6 +104,10 @@ export const ERROR_TEXTS: Readonly<Record<MojeIdErrorCode, Readonly<Record<Local
     cs: 'Služba nemůže uložit průběh přihlášení. Kontaktujte prosím provozovatele.',
     en: 'This service cannot keep track of the login. Please contact its operator.',
   },
+  session_store_failed: {
+    cs: 'Služba teď nemůže uložit údaje z mojeID. Zkuste to prosím za chvíli znovu.',
+    en: 'This service cannot store the data from mojeID right now. Please try again in a little while.',
+  },
   provider_unavailable: {
     cs: 'Služba mojeID je momentálně nedostupná. Zkuste to prosím za chvíli znovu.',
     en: 'mojeID is not reachable at the moment. Please try again in a little while.',

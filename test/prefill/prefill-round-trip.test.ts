@@ -195,6 +195,44 @@ describe('prefill round trip', () => {
   });
 });
 
+describe('the session that receives the claims', () => {
+  it('gets a new id, keeping its contents: a session id planted before the prefill reads nothing', async () => {
+    app = await startPrefillApp();
+    const browser = new TestBrowser();
+    expect((await browser.get(`${app.origin}/cart`)).status).toBe(200);
+    const planted = browser.cookie(app.origin, 'sid') as string;
+    expect(planted).toBeDefined();
+    const callback = await throughMojeId(browser, '/auth/mojeid/prefill?returnTo=/checkout');
+    expect((await browser.get(callback)).status).toBe(303);
+    expect(browser.cookie(app.origin, 'sid')).not.toBe(planted);
+
+    // Whoever planted the id has only the old one.
+    const attacker = new TestBrowser();
+    attacker.setCookie(app.origin, 'sid', planted);
+    const stolen = await checkout(attacker);
+    expect(stolen.prefill).toBeNull();
+    expect(stolen.sessionKeys).not.toContain('cart');
+
+    const guest = await checkout(browser);
+    expect(guest.prefill).toMatchObject({ email: 'petra.svobodova@example.cz' });
+    expect(guest.sessionKeys).toContain('cart');
+  });
+
+  it('a session store that cannot regenerate fails the prefill with session_store_failed and stores nothing', async () => {
+    app = await startPrefillApp();
+    const browser = new TestBrowser();
+    const callback = await throughMojeId(browser, '/auth/mojeid/prefill?returnTo=/checkout');
+    // The store goes down between mojeID and the callback's regeneration (Redis restarting).
+    app.store.destroy = (_sid, done) => void done?.(new Error('store down'));
+    const failed = await browser.get(callback);
+    expect(failed.status).toBe(503);
+    expect(app.errors.map((e) => e.code)).toEqual(['session_store_failed']);
+    expect(await storedSessions(app.store)).not.toContain('petra.svobodova@example.cz');
+    expect((await checkout(browser)).prefill).toBeNull();
+    expect(app.verifyCalls).toBe(0);
+  });
+});
+
 describe('prefill callbacks that must not fill anything', () => {
   it('a replayed callback is state_mismatch (already_used) and leaves no second copy', async () => {
     app = await startPrefillApp();
