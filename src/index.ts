@@ -59,7 +59,7 @@ export type {
   DroppedField,
   DroppedFieldReason,
 } from './registration/fields.js';
-export { MemoryRegistrationStore } from './registration/store.js';
+export { MemoryRegistrationStore, RegistrationStoreFullError } from './registration/store.js';
 export type { RegistrationStore, PendingRegistration, RegistrationVariant, MemoryRegistrationStoreOptions } from './registration/store.js';
 export { RedisRegistrationStore } from './registration/redis-store.js';
 export type { RedisCommandClient, RedisRegistrationStoreOptions, RedisConnectOptions } from './registration/redis-store.js';
@@ -138,3 +138,4 @@ export type {
 } from './client-registration/renewal.js';
 export type { ClientCredentials, CredentialSource, ProviderAgents } from './provider.js';
 export { ClientRegistrationError, RegistrationChangeRefusedError, CredentialStoreError } from './errors.js';
+export type { NotifyPin } from './tls/client-cert.js';
