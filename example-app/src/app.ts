@@ -384,6 +384,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     });
 
     app.use(router);
+    const mojeIdErrors = router.errorHandler();
 
     const pageContext = (req: Request): PageContext => {
       const notice = req.session.notice;
@@ -623,6 +624,9 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
         logLine(`[example-app] session store failed on ${req.method} ${req.path}: ${error.message}`);
         if (res.headersSent) return;
         res.set('Retry-After', '5');
+        // A login coming back while Redis is away fails on the library's own error page, like
+        // every other failed login; the app's pages get the app's.
+        if (req.path === paths.loginPage || req.path.startsWith(`${paths.loginPage}/`)) return mojeIdErrors(error, req, res, _next);
         if (req.accepts(['html', 'json']) === 'json') return void res.status(503).set('Cache-Control', 'no-store').json({ error: 'session_store_unavailable' });
         // No session: the page is built without one (no user, no CSRF token).
         const ctx: PageContext = { locale: localeOf(req), csrf: '', user: undefined, paths, createAccountUrl: mojeIdConfig.endpoints.createAccountUrl, showDemoHint: false };

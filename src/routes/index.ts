@@ -15,7 +15,7 @@
  * Each part is also on the returned router as its own Router (`router.parts.callback` …) for apps
  * that mount them one by one. The app mounts express-session and `passport.session()` first.
  */
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import defaultPassport from 'passport';
 import type { MojeIdConfig } from '../config.js';
@@ -27,7 +27,7 @@ import {
   type VerifyFunction,
   type VerifyFunctionWithRequest,
 } from '../strategy.js';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, MojeIdError } from '../errors.js';
 import { letSessionStrategyReportMissingSession } from '../passport-wiring.js';
 import { watchSessionStore } from '../pending-logins.js';
 import { MemoryRegistrationStore } from '../registration/store.js';
@@ -42,6 +42,7 @@ import { notifyRouter } from './notify.js';
 import { prefillRouter } from './prefill.js';
 import { dropExpiredPrefill } from '../prefill.js';
 import { registerRouter } from './register.js';
+import { sendError } from './error-response.js';
 import { attachRouterInfo, type RouterInfo } from './router-info.js';
 
 interface RouterOptionsBase extends Omit<MojeIdStrategyOptions, 'passReqToCallback'>, MojeIdHooks {
@@ -73,6 +74,14 @@ export interface MojeIdRouter extends Router {
    * the configured mojeID instance's registration page: `res.send(router.loginButton({ req, returnTo: '/orders' }))`.
    */
   loginButton(options?: MojeIdRouterLoginButtonOptions): string;
+  /**
+   * An Express error handler for this router's paths, mounted after it: a request that failed
+   * before the library's routes ran because the session store did not answer (express-session
+   * passes the store's error on, and `req.session` is missing) gets the library's error page,
+   * `session_store_failed` (503), like every other failed login; a `MojeIdError` gets its page.
+   * Anything else, or any other path, goes on to the app's own error handler.
+   */
+  errorHandler(): ErrorRequestHandler;
 }
 
 /**
@@ -233,7 +242,7 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
       return;
     }
     mounted(req, res, next);
-  } as unknown as Router & { strategy?: MojeIdStrategy; config?: MojeIdConfig; parts?: typeof parts; loginButton?: MojeIdRouter['loginButton'] };
+  } as unknown as Router & { strategy?: MojeIdStrategy; config?: MojeIdConfig; parts?: typeof parts; loginButton?: MojeIdRouter['loginButton']; errorHandler?: MojeIdRouter['errorHandler'] };
   // Still a Router for callers that treat it as one (`router.use(...)`, `router.stack`).
   Object.setPrototypeOf(router, mounted);
   Object.defineProperties(router, {
@@ -241,6 +250,24 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
     config: { value: config, enumerable: true },
     parts: { value: Object.freeze(parts), enumerable: true },
     loginButton: { value: boundLoginButton(ctx), enumerable: true },
+    errorHandler: {
+      value: (): ErrorRequestHandler => (error: unknown, req: Request, res: Response, next: NextFunction) => {
+        if (prefix !== '/' && !isUnderPath(req.originalUrl ?? req.url, prefix)) return next(error);
+        const session = (req as unknown as { session?: unknown }).session;
+        const failure =
+          error instanceof MojeIdError
+            ? error
+            : !session
+              ? new MojeIdError('session_store_failed', 'the session store did not answer while a mojeID request was handled; nothing was stored', {
+                  status: 503,
+                  ...(error instanceof Error ? { cause: error } : {}),
+                })
+              : undefined;
+        if (!failure) return next(error);
+        sendError(ctx, req, res, failure);
+      },
+      enumerable: true,
+    },
   });
   return router as MojeIdRouter;
 }

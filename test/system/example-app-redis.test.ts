@@ -88,7 +88,9 @@ describe('the example app on Redis', () => {
     await redis.stop();
     const failed = await browser.get(app.url(`${callback.pathname}${callback.search}`));
     expect(failed.status).toBe(503);
-    expect(failed.body).toContain('Logging in cannot be completed right now; please try again in a moment.');
+    // The library's error page, as for every other failed login.
+    expect(failed.body).toContain('data-code="session_store_failed"');
+    expect(failed.headers.get('retry-after')).toBe('5');
     expect(failed.headers.get('set-cookie')).toBeNull();
     // Redis away: no page that needs the session works, and none half-works.
     const me = await browser.get(app.url('/me'), { accept: 'application/json' });
