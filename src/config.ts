@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseAssuranceLevel, parseLoginMethod, type AssuranceLevel, type LoginMethod } from './assurance.js';
 import { isMojeIdClaimName } from './claims/catalogue.js';
-import { maxAgeProblem, promptProblem, uiLocalesProblem } from './login-options.js';
+import { acrValuesProblem, loginMethodProblem, maxAgeProblem, promptProblem, uiLocalesProblem } from './login-options.js';
 import {
   ENVIRONMENTS,
   endpointsForIssuer,
@@ -21,7 +21,6 @@ import { DEFAULT_CREDENTIALS_FILE, type CredentialStore } from './client-registr
 import { isAddressOrRange, parseNotifyPin, type NotifyPin } from './tls/client-cert.js';
 import {
   ACCOUNT_REQUIREMENT_CLAIMS,
-  ASSURANCE_LEVEL_URIS,
   SUPPORTED_SCOPES,
   optionsFromEnvironment,
   variableOf,
@@ -338,15 +337,12 @@ export function resolveConfig(input: MojeIdOptions = {}): MojeIdConfig {
     claims[ACCOUNT_REQUIREMENT_CLAIMS[requirement]] = 'essential';
   }
 
-  let acrLevel: AssuranceLevel | undefined;
-  if (o.acrValues !== undefined) {
-    acrLevel = parseAssuranceLevel(o.acrValues);
-    if (!acrLevel) issue('acrValues', `expected "substantial" or "high" (or ${ASSURANCE_LEVEL_URIS.high[1]}), got ${JSON.stringify(o.acrValues)}`);
-  }
-  let loginMethod: LoginMethod | undefined;
+  // The same checks as per-request options (login-options.ts).
+  const acrLevel = o.acrValues === undefined ? undefined : parseAssuranceLevel(o.acrValues);
+  if (o.acrValues !== undefined && !acrLevel) issue('acrValues', acrValuesProblem(o.acrValues) as string);
+  const loginMethod = o.loginMethod === undefined ? undefined : parseLoginMethod(o.loginMethod);
   if (o.loginMethod !== undefined) {
-    loginMethod = parseLoginMethod(o.loginMethod);
-    if (!loginMethod) issue('loginMethod', `expected "password", "multi-factor" or "security-key" (or pwd, mod-pr, phr), got ${JSON.stringify(o.loginMethod)}`);
+    if (!loginMethod) issue('loginMethod', loginMethodProblem(o.loginMethod) as string);
     else if (acrLevel) issue('loginMethod', 'cannot be combined with acrValues: the ID token\'s single acr names either an eIDAS level or a login method (docs/assurance.md)');
   }
   // The same checks as per-request options (login-options.ts).

@@ -36,6 +36,16 @@ export function uiLocalesProblem(value: unknown): string | undefined {
   return `expected space-separated language tags such as "cs en", got ${JSON.stringify(value)}`;
 }
 
+export function acrValuesProblem(value: unknown): string | undefined {
+  if (parseAssuranceLevel(value)) return undefined;
+  return `expected "substantial" or "high" (or ${ASSURANCE_LEVEL_URIS.high[1]}), got ${JSON.stringify(value)}`;
+}
+
+export function loginMethodProblem(value: unknown): string | undefined {
+  if (parseLoginMethod(value)) return undefined;
+  return `expected "password", "multi-factor" or "security-key" (or pwd, mod-pr, phr), got ${JSON.stringify(value)}`;
+}
+
 export function maxAgeProblem(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return undefined;
   return `expected whole seconds (0 or more), got ${JSON.stringify(value)}`;
@@ -84,16 +94,10 @@ export function combineLoginOptions(configured: LoginRequirements, options: Logi
   const issue = (option: keyof LoginOptions, message: string): void => {
     issues.push({ option, variable: `passport.authenticate(…, { ${option} })`, message });
   };
-  let acrLevel: AssuranceLevel | undefined;
-  if (options.acrValues !== undefined) {
-    acrLevel = parseAssuranceLevel(options.acrValues);
-    if (!acrLevel) issue('acrValues', `expected "substantial" or "high" (or ${ASSURANCE_LEVEL_URIS.high[1]}), got ${JSON.stringify(options.acrValues)}`);
-  }
-  let loginMethod: LoginMethod | undefined;
-  if (options.loginMethod !== undefined) {
-    loginMethod = parseLoginMethod(options.loginMethod);
-    if (!loginMethod) issue('loginMethod', `expected "password", "multi-factor" or "security-key", got ${JSON.stringify(options.loginMethod)}`);
-  }
+  const acrLevel = options.acrValues === undefined ? undefined : parseAssuranceLevel(options.acrValues);
+  if (options.acrValues !== undefined && !acrLevel) issue('acrValues', acrValuesProblem(options.acrValues) as string);
+  const loginMethod = options.loginMethod === undefined ? undefined : parseLoginMethod(options.loginMethod);
+  if (options.loginMethod !== undefined && !loginMethod) issue('loginMethod', loginMethodProblem(options.loginMethod) as string);
   if (options.maxAge !== undefined) {
     const problem = maxAgeProblem(options.maxAge);
     if (problem) issue('maxAge', problem);
