@@ -2,12 +2,11 @@
  * A real Express app as a user would write it (express-session, Passport, `mojeid()`), listening
  * on 127.0.0.1:0, with `/me` (JSON or 401) and a page protected by `requireMojeIdLogin()`.
  */
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { mojeid, requireMojeIdLogin, type MojeIdError, type MojeIdRouter, type MojeIdRouterOptions, type MojeIdLogger } from '../../src/index.js';
+import { listenOnLoopback } from './loopback-server.js';
 
 export interface TestApp {
   readonly origin: string;
@@ -24,14 +23,9 @@ export interface TestApp {
 export async function startApp(options: MojeIdRouterOptions): Promise<TestApp>;
 export async function startApp(options: (origin: string) => MojeIdRouterOptions | Promise<MojeIdRouterOptions>): Promise<TestApp>;
 export async function startApp(options: MojeIdRouterOptions | ((origin: string) => MojeIdRouterOptions | Promise<MojeIdRouterOptions>)): Promise<TestApp> {
-  const server = http.createServer();
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const loopback = await listenOnLoopback();
+  const { server } = loopback;
+  const { origin } = loopback;
   const errors: MojeIdError[] = [];
   const logLines: string[] = [];
   const logger: MojeIdLogger = { warn: (message, fields) => void logLines.push(`${message} ${JSON.stringify(fields)}`) };
@@ -69,8 +63,7 @@ export async function startApp(options: MojeIdRouterOptions | ((origin: string) 
     router,
     close() {
       router.strategy.close();
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      return loopback.close();
     },
   };
 }

@@ -3,14 +3,13 @@
  * simulator: the claims arrive once, nobody is logged in, verify is never called, and a replayed or
  * transplanted callback stores nothing.
  */
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { startSimulator, loginThroughSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { mojeid, takeMojeIdPrefill, type MojeIdError, type MojeIdRouter, type MojeIdRouterOptions } from '../../src/index.js';
 import { TestBrowser } from '../helpers/browser.js';
+import { listenOnLoopback } from '../helpers/loopback-server.js';
 
 const CLIENT = { client_id: 'prefillClient', client_secret: 'prefill-secret-for-tests-only' };
 
@@ -27,14 +26,9 @@ let simulator: RunningSimulator;
 let app: PrefillApp;
 
 async function startPrefillApp(options: MojeIdRouterOptions = {}): Promise<PrefillApp> {
-  const server = http.createServer();
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const loopback = await listenOnLoopback();
+  const { server } = loopback;
+  const { origin } = loopback;
   const errors: MojeIdError[] = [];
   let verifyCalls = 0;
   const passport = new Passport();
@@ -80,8 +74,7 @@ async function startPrefillApp(options: MojeIdRouterOptions = {}): Promise<Prefi
     router,
     close() {
       router.strategy.close();
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      return loopback.close();
     },
   };
 }

@@ -11,8 +11,6 @@
  * may appear is what the app deliberately asked to keep (`sessionClaims`), shown by its own `/me`.
  */
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
@@ -29,6 +27,7 @@ import { startTestProvider, type Behaviour, type TestProvider } from '../helpers
 import { Client, csrfFrom, loginWithMojeId, TEST_SESSION_SECRET, type RunningExample } from '../example-app/harness.js';
 import { createExampleApp } from '../../example-app/src/app.js';
 import { loadConfig } from '../../example-app/src/config.js';
+import { listenOnLoopback } from '../helpers/loopback-server.js';
 
 const EIDAS_HIGH = 'http://eidas.europa.eu/oidc/assurance_level/high';
 const CLIENT = { client_id: 'privacyClient', client_secret: 'privacy-secret-for-tests-only' };
@@ -337,14 +336,9 @@ describe('the session store', () => {
   /** An app like test/helpers/app.ts, but with a session store the test can read. */
   async function storeApp(options: Partial<MojeIdRouterOptions>): Promise<{ origin: string; sessions: () => Promise<string> }> {
     const store = new session.MemoryStore();
-    const server = http.createServer();
-    const sockets = new Set<Socket>();
-    server.on('connection', (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const loopback = await listenOnLoopback();
+    const { server } = loopback;
+    const { origin } = loopback;
     const passport = new Passport();
     passport.serializeUser((user, done) => done(null, user));
     passport.deserializeUser((user: Express.User, done) => done(null, user));
@@ -356,8 +350,7 @@ describe('the session store', () => {
     server.on('request', app);
     close = async () => {
       router.strategy.close();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await loopback.close();
     };
     const sessions = (): Promise<string> => new Promise((resolve, reject) => store.all((error, all) => (error ? reject(error as Error) : resolve(JSON.stringify(all)))));
     return { origin, sessions };
@@ -510,18 +503,12 @@ describe('the example app', () => {
    */
   async function startExample(env: Record<string, string>): Promise<RunningExample> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'example-app-privacy-'));
-    const server = http.createServer();
-    const sockets = new Set<Socket>();
-    server.on('connection', (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const loopback = await listenOnLoopback();
+    const { server } = loopback;
+    const { origin } = loopback;
     const logLines: string[] = [];
     const closeServer = async (): Promise<void> => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await loopback.close();
     };
     const databaseFile = path.join(dir, 'data', 'app.sqlite');
     let created: Awaited<ReturnType<typeof createExampleApp>>;

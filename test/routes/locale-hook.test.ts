@@ -4,13 +4,12 @@
  * order is the old one (`?lang=`, the `locale` option, Accept-Language). Real HTTP through a real
  * Express app on 127.0.0.1:0.
  */
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import express, { type Request } from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { csrfToken, mojeid, type Locale, type MojeIdRouterOptions } from '../../src/index.js';
+import { listenOnLoopback } from '../helpers/loopback-server.js';
 
 interface Running {
   readonly origin: string;
@@ -26,14 +25,9 @@ afterEach(async () => {
 
 /** An app that keeps its language in a cookie `app_lang`, as an app with its own switch would. */
 async function start(localeOf: ((req: Request) => Locale | undefined) | undefined, options: Partial<MojeIdRouterOptions> = {}): Promise<Running> {
-  const server = http.createServer();
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const loopback = await listenOnLoopback();
+  const { server } = loopback;
+  const { origin } = loopback;
   const logLines: string[] = [];
   const passport = new Passport();
   const router = mojeid({
@@ -59,8 +53,7 @@ async function start(localeOf: ((req: Request) => Locale | undefined) | undefine
     logLines,
     close() {
       router.strategy.close();
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      return loopback.close();
     },
   };
 }

@@ -3,8 +3,6 @@
  * real Express app against the simulator, and each expected to be named (log line and, outside
  * production, the error page) instead of "state mismatch", a generic 500 or a redirect loop.
  */
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { jest } from '@jest/globals';
 import express, { type RequestHandler } from 'express';
 import session from 'express-session';
@@ -13,6 +11,7 @@ import { loginThroughSimulator, startSimulator, type RunningSimulator } from '..
 import { mojeid, requireMojeIdLogin, type MojeIdError, type MojeIdRouter, type MojeIdRouterOptions } from '../../src/index.js';
 import { StateMismatchError } from '../../src/errors.js';
 import { TestBrowser } from '../helpers/browser.js';
+import { listenOnLoopback } from '../helpers/loopback-server.js';
 
 const CLIENT = { client_id: 'firstHourClient', client_secret: 'first-hour-secret-for-tests-only' };
 
@@ -55,14 +54,9 @@ afterEach(async () => {
 });
 
 async function startWiredApp(wiring: Wiring = {}): Promise<WiredApp> {
-  const server = http.createServer();
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const loopback = await listenOnLoopback();
+  const { server } = loopback;
+  const { port } = loopback;
   const origin = `http://127.0.0.1:${port}`;
   const baseUrl = `http://${wiring.baseHost ?? '127.0.0.1'}:${port}`;
   const logLines: string[] = [];
@@ -112,8 +106,7 @@ async function startWiredApp(wiring: Wiring = {}): Promise<WiredApp> {
     router,
     close() {
       router.strategy.close();
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      return loopback.close();
     },
   };
   apps.push(wired);
