@@ -42,8 +42,9 @@ import {
   type VerifyFunctionWithRequest,
 } from 'passport-mojeid-oidc';
 import { mojeIdAppDefaults, type AppConfig } from './config.js';
-import { AppDatabase, ConflictError, type LocalUser, type ProfileField } from './db.js';
+import { AppDatabase, ConflictError, DEMO_ACCOUNT, type LocalUser, type ProfileField } from './db.js';
 import { verifyPassword, hashPassword } from './passwords.js';
+import { findUserByOpenId2Id, requestsOpenId2, seedDemoOpenId2Id } from './openid2-migration.js';
 import { connectRedis, type AppRedis } from './redis.js';
 import {
   accountUser,
@@ -160,6 +161,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
         },
       });
       provider = { issuer: simulator.issuer, clientId: 'example-app', clientSecret: randomBytes(24).toString('base64url') };
+      seedDemoOpenId2Id(db, DEMO_ACCOUNT.email, simulator.openId2IdOf('partial'));
     }
 
     const passport = new Passport();
@@ -279,6 +281,8 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
       passport,
       passReqToCallback: true,
       verify,
+      // OpenID 2.0 migration (§5.3.2), while MOJEID_SCOPE asks for `openid2`.
+      ...(requestsOpenId2(config.env) ? { findUserByOpenId2Id: findUserByOpenId2Id(db, keepRefreshToken) } : {}),
       // The language chosen with the switch in this app's header, for the library's pages too.
       localeOf: chosenLocale,
       ...(options.logger ? { logger: options.logger } : {}),

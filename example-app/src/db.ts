@@ -15,6 +15,11 @@ export interface LocalUser {
   readonly given_name: string | null;
   readonly family_name: string | null;
   readonly phone: string | null;
+  /**
+   * The user's OpenID 2.0 identifier from the time the service logged in with mojeID over OpenID
+   * 2.0 (manual §5.3.2); the first OpenID Connect login that brings it links the account.
+   */
+  readonly openid2_id: string | null;
   readonly created_at: string;
 }
 
@@ -68,6 +73,7 @@ CREATE TABLE IF NOT EXISTS users (
   given_name    TEXT,
   family_name   TEXT,
   phone         TEXT,
+  openid2_id    TEXT UNIQUE,
   created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE TABLE IF NOT EXISTS mojeid_links (
@@ -106,6 +112,11 @@ export class AppDatabase {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.exec(SCHEMA);
+    // A database from before the OpenID 2.0 migration column: add it (SQLite cannot add a UNIQUE
+    // column, so uniqueness comes from an index).
+    const columns = this.#db.prepare('PRAGMA table_info(users)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'openid2_id')) this.#db.exec('ALTER TABLE users ADD COLUMN openid2_id TEXT');
+    this.#db.exec('CREATE UNIQUE INDEX IF NOT EXISTS users_openid2_id ON users(openid2_id)');
   }
 
   /** First start (no accounts yet): creates the demo account. Returns whether it did. */
@@ -125,6 +136,16 @@ export class AppDatabase {
 
   findUserByEmail(email: string): LocalUser | undefined {
     return this.#db.prepare('SELECT * FROM users WHERE email = ?').get(normaliseEmail(email)) as LocalUser | undefined;
+  }
+
+  /** The account that logged in over OpenID 2.0 with this identifier (compared exactly, §5.3.2). */
+  findUserByOpenId2Id(openid2Id: string): LocalUser | undefined {
+    return this.#db.prepare('SELECT * FROM users WHERE openid2_id = ?').get(openid2Id) as LocalUser | undefined;
+  }
+
+  /** Records the account's OpenID 2.0 identifier (what a service that used OpenID 2.0 has stored). */
+  setOpenId2Id(id: number, openid2Id: string | null): void {
+    this.#db.prepare('UPDATE users SET openid2_id = ? WHERE id = ?').run(openid2Id, id);
   }
 
   /** Throws `ConflictError('email_taken')` when the e-mail belongs to another account. */

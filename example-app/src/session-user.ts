@@ -24,7 +24,7 @@ export interface MojeIdSnapshot {
   readonly claims: Readonly<Record<string, unknown>>;
 }
 
-export type Notice = 'linked' | 'unlinked' | 'created' | 'updated' | 'sub_linked_elsewhere' | 'already_linked';
+export type Notice = 'linked' | 'migrated' | 'unlinked' | 'created' | 'updated' | 'sub_linked_elsewhere' | 'already_linked';
 
 export interface StoredAccountUser {
   readonly kind: 'account';

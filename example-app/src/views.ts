@@ -33,6 +33,10 @@ export interface PageContext {
 
 const NOTICES: Readonly<Record<Notice, { text: string; kind: 'ok' | 'warn' }>> = {
   linked: { text: 'Účet je propojen s mojeID. / Your account is now linked with mojeID.', kind: 'ok' },
+  migrated: {
+    text: 'Váš účet z dob přihlašování přes OpenID 2.0 byl propojen s mojeID. / Your account from the OpenID 2.0 days is now linked with mojeID.',
+    kind: 'ok',
+  },
   unlinked: { text: 'Propojení s mojeID bylo zrušeno. / Your account is no longer linked with mojeID.', kind: 'ok' },
   created: { text: 'Účet byl založen z údajů mojeID a propojen. / Your account was created from your mojeID data and linked.', kind: 'ok' },
   updated: { text: 'Vaše volba byla uložena. / Your choice was saved.', kind: 'ok' },

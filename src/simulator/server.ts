@@ -15,7 +15,7 @@ import { MemoryStore } from './adapter.js';
 import { webfingerResponse } from './discovery.js';
 import { interactionRouter } from './interactions.js';
 import { LOGOUT_PATH, logoutRouter } from './logout.js';
-import { INTERACTION_PATH, OIDC_PATH, createProvider } from './provider.js';
+import { INTERACTION_PATH, OIDC_PATH, createProvider, withOwnOpenId2Id } from './provider.js';
 import { DEFAULT_DYNAMIC_CLIENT_LIFETIME, assertionUrisOf, assertionUrisProblem } from './registration.js';
 import type { RunningSimulator, SimulatorClient, SimulatorOptions } from './types.js';
 import { PAGE_HEADERS, errorPage, registrationPage } from './views.js';
@@ -191,6 +191,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         return store.revokeGrantsOf(account ? subOf(account) : subOrAccountId);
       },
       updateClaims: (accountId: string, changes: Readonly<Record<string, unknown>>): void => accounts.updateClaims(accountId, changes),
+      openId2IdOf: (accountId: string): string | undefined => {
+        const account = accounts.byId(accountId);
+        if (!account) throw new TypeError(`no simulator account has the id "${accountId}"`);
+        const value = withOwnOpenId2Id({ ...account.claims }, issuer)['openid2_id'];
+        return typeof value === 'string' ? value : undefined;
+      },
       accountCreation: accountCreation.api,
       close,
     };

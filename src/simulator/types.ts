@@ -117,6 +117,13 @@ export interface RunningSimulator {
    * the next UserInfo answer, e.g. after a refresh, carries the new values.
    */
   updateClaims(accountId: string, changes: Readonly<Record<string, unknown>>): void;
+  /**
+   * The `openid2_id` this simulator releases for the account (with the `openid2` scope, §5.3.2):
+   * its old OpenID 2.0 identifier, on the simulator's origin. A service migrating from OpenID 2.0
+   * had stored exactly this for the user, so a demo or test seeds its local account with it.
+   * `undefined` for an account without one.
+   */
+  openId2IdOf(accountId: string): string | undefined;
   /** Stop listening and drop every open connection. */
   close(): Promise<void>;
 }
