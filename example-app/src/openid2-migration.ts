@@ -6,6 +6,7 @@
  */
 import type { FindUserByOpenId2Id, MojeIdProfile } from 'passport-mojeid-oidc';
 import { ConflictError, type AppDatabase } from './db.js';
+import type { RefreshTokenVault } from './refresh-tokens.js';
 import { snapshotOf, type StoredAccountUser } from './session-user.js';
 
 /** Whether this configuration asks for `openid2_id`: the migration runs only for that period. */
@@ -18,7 +19,7 @@ export function requestsOpenId2(env: Readonly<Record<string, string | undefined>
  * linked to the login's `sub` and logged in. An account already linked goes the ordinary way (the
  * verify callback finds its link), so a second login changes nothing.
  */
-export function findUserByOpenId2Id(db: AppDatabase, keepRefreshToken: (userId: number, refreshToken: string | undefined) => void): FindUserByOpenId2Id {
+export function findUserByOpenId2Id(db: AppDatabase, refreshTokens: RefreshTokenVault): FindUserByOpenId2Id {
   return (openid2Id: string, profile: MojeIdProfile) => {
     const account = db.findUserByOpenId2Id(openid2Id);
     if (!account || db.findLinkByUser(account.id)) return undefined;
@@ -29,7 +30,7 @@ export function findUserByOpenId2Id(db: AppDatabase, keepRefreshToken: (userId: 
       if (error instanceof ConflictError) return undefined;
       throw error;
     }
-    keepRefreshToken(account.id, profile.tokens.refreshToken);
+    refreshTokens.keep(account.id, profile.tokens.refreshToken);
     const user: StoredAccountUser = { kind: 'account', userId: account.id, method: 'mojeid', mojeid: snapshotOf(profile), reviewUpdates: true, notice: 'migrated' };
     return user;
   };
