@@ -24,6 +24,8 @@ export const resultsDir = join(root, 'bench', 'results');
 export const QUICK = process.env['BENCH_QUICK'] === '1';
 export const PROFILE = process.env['BENCH_PROFILE'] === '1';
 export const EXPERIMENTS = process.env['BENCH_EXPERIMENTS'] === '1';
+/** Write the generated part of docs/benchmarks.md (a full plain run only), as the system tests do with their screenshots. */
+export const UPDATE_DOCS = process.env['UPDATE_DOCS'] === '1';
 export const ALL_SCENARIOS = ['1', '2', '3', '4', '5', '6', '7'];
 export const ONLY = new Set((process.env['BENCH_ONLY'] ?? ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 
