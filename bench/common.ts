@@ -3,7 +3,8 @@
  * compared, and the messages the orchestrator exchanges with its children over IPC.
  *
  * Processes (each its own, so CPU time is measured per process on a 2-core machine):
- *   run.ts             orchestrator and load generator (autocannon, the login driver)
+ *   run.ts             orchestrator and load generator (scenarios/*.ts drive autocannon and the
+ *                      login driver, harness.ts measures, report.ts renders)
  *   provider-main.ts   the minimal provider (precomputed discovery, JWKS, UserInfo)
  *   simulator-main.ts  the mojeID simulator (oidc-provider), for the real logins of scenario 1
  *   app-main.ts        one Express app with one library, one at a time
