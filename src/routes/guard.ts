@@ -21,7 +21,7 @@ import { mojeIdLoginOf, type MojeIdLoginRecord } from '../login-record.js';
 import { consoleLogger, type MojeIdLogger } from '../logger.js';
 import { clearLoginMark, lostLoginProblem } from '../passport-wiring.js';
 import { sessionOf } from '../session.js';
-import { safeReturnTo } from '../strategy.js';
+import { safeReturnTo } from '../return-to.js';
 import { negotiateLocale } from '../views/messages.js';
 import { errorPage } from '../views/pages.js';
 import { pathsFor, withQuery } from './context.js';

@@ -14,13 +14,13 @@ export function logoutRouter(ctx: RouteContext): Router {
     try {
       verifyCsrf(req, ctx.config.baseUrl);
     } catch (error) {
-      sendError(ctx, req, res, error);
+      sendError(ctx, req, res, error, 'logout');
       return;
     }
     const locale = localeFor(ctx, req);
     req.logout((error?: unknown) => {
       if (error) {
-        sendError(ctx, req, res, error);
+        sendError(ctx, req, res, error, 'logout');
         return;
       }
       res.set('Cache-Control', 'no-store');
