@@ -2,7 +2,7 @@
  * Every failure ends here: logged once (code and message, no secrets), reported to the app's
  * `onError` hook, then answered with an error page (or JSON for API clients) with a retry link.
  */
-import type { Request, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { toMojeIdError, type RequestContext } from '../error-mapping.js';
 import { MissingClaimsError, type MojeIdError } from '../errors.js';
 import { errorPage } from '../views/pages.js';
@@ -59,4 +59,13 @@ export function sendError(ctx: RouteContext, req: Request, res: Response, failur
       ...(developerDetailFor(error) ? { developerDetail: developerDetailFor(error) } : {}),
     }),
   );
+}
+
+/**
+ * For a route's own middleware (the body parser of a form): its failure gets the library's page
+ * with the code for `context` (a form it cannot read is `bad_request`, with the parser's 400 or
+ * 413), instead of travelling on to the app's error handler as a bare error with a stack trace.
+ */
+export function routeErrors(ctx: RouteContext, context: RequestContext): ErrorRequestHandler {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => sendError(ctx, req, res, error, context);
 }

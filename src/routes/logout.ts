@@ -6,7 +6,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { verifyCsrf } from '../csrf.js';
 import { loggedOutPage } from '../views/pages.js';
 import { localeFor, type RouteContext } from './context.js';
-import { sendError } from './error-response.js';
+import { routeErrors, sendError } from './error-response.js';
 
 export function logoutRouter(ctx: RouteContext): Router {
   const router = Router();
@@ -38,6 +38,6 @@ export function logoutRouter(ctx: RouteContext): Router {
         }),
       );
     });
-  });
+  }, routeErrors(ctx, 'logout'));
   return router;
 }

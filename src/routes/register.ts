@@ -18,7 +18,7 @@ import { RegistrationStoreFullError, type RegistrationStore, type RegistrationVa
 import { REGISTER_SCRIPT, registrationPage } from '../views/registration.js';
 import type { AccountCreationOptions, RegistrationRequest } from './account-creation.js';
 import { localeFor, type RouteContext } from './context.js';
-import { sendError } from './error-response.js';
+import { routeErrors, sendError } from './error-response.js';
 
 export const REGISTER_SCRIPT_PATH = '/assets/mojeid-register.js';
 
@@ -125,6 +125,6 @@ export function registerRouter(ctx: RouteContext, options: AccountCreationOption
     } catch (error) {
       sendError(ctx, req, res, error, 'register');
     }
-  });
+  }, routeErrors(ctx, 'register'));
   return router;
 }
