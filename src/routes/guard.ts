@@ -15,7 +15,8 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { acrSatisfies, acrSatisfiesLoginMethod, type AssuranceLevel, type LoginMethod } from '../assurance.js';
-import { MojeIdError } from '../errors.js';
+import { toMojeIdError } from '../error-mapping.js';
+import type { MojeIdError } from '../errors.js';
 import { combineLoginOptions } from '../login-options.js';
 import { mojeIdLoginOf, type MojeIdLoginRecord } from '../login-record.js';
 import { consoleLogger, type MojeIdLogger } from '../logger.js';
@@ -101,7 +102,7 @@ export function requireMojeIdLogin(options: RequireLoginOptions = {}): RequestHa
       sessionOf(req);
       problem = lostLoginProblem(req, LOST_LOGIN_WINDOW_MS);
     } catch (error) {
-      problem = error as MojeIdError;
+      problem = toMojeIdError(error, 'page');
     }
     if (problem) {
       logger.warn(`${problem.code}: ${problem.message}`, { status: problem.status, path: req.path });
