@@ -1,18 +1,128 @@
 /**
- * One place that turns openid-client / network failures into `MojeIdError`s with stable codes.
- * Appendix 6.6 names the JSON errors mojeID returns; RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6
- * the ones an authorization response may carry.
+ * The one error map: whatever went wrong, and wherever, becomes a `MojeIdError` with a stable code
+ * here, through `toMojeIdError(error, context)`, and nowhere else. The context says where it
+ * happened, because the same low-level failure means different things in different places (a
+ * timeout at the token endpoint is `provider_unavailable`, a throw in the app's verify callback
+ * `verify_failed`, a store that throws during renewal `credential_store_failed`). Appendix 6.6
+ * names the JSON errors mojeID returns; RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6 the ones an
+ * authorization response may carry.
  */
 import * as oidc from 'openid-client';
+import { ResponseTooLargeError } from './bounded-fetch.js';
+import { describeCause } from './describe-cause.js';
 import {
   AuthorizationError,
   CallbackError,
+  ClientRegistrationError,
+  CredentialStoreError,
   MojeIdError,
   ProviderUnavailableError,
   type MojeIdErrorCode,
+  RefreshTokenError,
   ResponseValidationError,
 } from './errors.js';
-import { describeCause, ResponseTooLargeError } from './provider.js';
+
+/**
+ * Where a failure happened:
+ * - `token`: a request to the token or revocation endpoint, or the ID token's validation;
+ * - `refresh`: a refresh-token grant (offline access), where `invalid_grant` means the token is dead;
+ * - `userinfo`: the UserInfo request and its `sub` check;
+ * - `login`, `callback`: starting or finishing a login (the strategy and its routes);
+ * - `logout`, `register`, `prefill`, `page`: the library's other routes and pages;
+ * - `verify`, `registration-data`, `openid2-lookup`: a callback of the app's own failed
+ *   (`verify`, `registrationData`, `findUserByOpenId2Id`);
+ * - `session-store`: express-session's store failed before the library's routes ran;
+ * - `renewal`: renewing a dynamic registration's secret (§5.1.3);
+ * - `credential-load`, `credential-save`: a credential store's `load` or `save`.
+ */
+export type ErrorContext =
+  | 'token'
+  | 'refresh'
+  | 'userinfo'
+  | RequestContext
+  | 'verify'
+  | 'registration-data'
+  | 'openid2-lookup'
+  | 'session-store'
+  | 'renewal'
+  | 'credential-load'
+  | 'credential-save';
+
+/** The library's routes: where a request it handles can fail. */
+export type RequestContext = 'login' | 'callback' | 'logout' | 'register' | 'prefill' | 'page';
+
+/** The app's callbacks, as their failure is described (their own error is the `cause`). */
+const APP_CALLBACKS = {
+  verify: 'the verify callback reported an error',
+  'registration-data': 'registrationData threw',
+  'openid2-lookup': 'findUserByOpenId2Id reported an error',
+} as const;
+
+/**
+ * `error` as a `MojeIdError` with the code it means in `context`. A `MojeIdError` is returned as
+ * it is: it was given its code where it was made, with more to go on than here.
+ */
+export function toMojeIdError(error: unknown, context: ErrorContext): MojeIdError {
+  if (error instanceof MojeIdError) return error;
+  switch (context) {
+    case 'token':
+      return codeGrantError(error);
+    case 'refresh':
+      return refreshError(error);
+    case 'userinfo':
+      return userInfoError(error);
+    case 'verify':
+    case 'registration-data':
+    case 'openid2-lookup':
+      return new MojeIdError('verify_failed', APP_CALLBACKS[context], { status: 500, cause: error });
+    case 'session-store':
+      return new MojeIdError('session_store_failed', 'the session store did not answer while a mojeID request was handled; nothing was stored', {
+        status: 503,
+        ...(error instanceof Error ? { cause: error } : {}),
+      });
+    case 'renewal':
+      return new ClientRegistrationError(`renewal failed: ${describeCause(error)}`, { cause: error });
+    case 'credential-load':
+      return new CredentialStoreError(`loading the client credentials failed: ${describeCause(error)}`, error);
+    case 'credential-save':
+      return new CredentialStoreError(`saving the client credentials failed: ${describeCause(error)}`, error);
+    default:
+      return requestError(error, context);
+  }
+}
+
+/**
+ * A failure while the library handled a request. Body-parser and other middleware errors carry a
+ * 4xx status: the request was malformed (`invalid_callback` on the callback, where the browser
+ * brings what the provider sent; `bad_request` elsewhere). Anything else is the library's (or the
+ * machine's) fault: `internal_error`.
+ */
+function requestError(error: unknown, context: RequestContext): MojeIdError {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new MojeIdError(context === 'callback' ? 'invalid_callback' : 'bad_request', 'malformed request', { status });
+  }
+  // Only an Error as the cause: anything else reaching here may be an outcome object (a profile,
+  // tokens) that must not travel to onError or a log.
+  return new MojeIdError('internal_error', 'unexpected error while handling a mojeID request', { status: 500, ...(error instanceof Error ? { cause: error } : {}) });
+}
+
+/**
+ * Failures that mean "not logged in" (Passport's `fail`: the app's failure redirect or handler),
+ * as opposed to faults of the setup or the machine (Passport's `error`: `next(err)`).
+ */
+export function isAuthenticationFailure(error: MojeIdError): boolean {
+  return !FAULTS.has(error.code);
+}
+
+const FAULTS: ReadonlySet<MojeIdErrorCode> = new Set<MojeIdErrorCode>([
+  'provider_unavailable',
+  'session_missing',
+  'session_store_failed',
+  'invalid_configuration',
+  'verify_failed',
+  'internal_error',
+]);
 
 const LOGIN_REQUIRED = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
 
@@ -73,8 +183,7 @@ export function mapAuthorizationResponseError(error: string, description: string
 }
 
 /** Failures of the token request and ID token validation. */
-export function mapCodeGrantError(error: unknown): MojeIdError {
-  if (error instanceof MojeIdError) return error;
+function codeGrantError(error: unknown): MojeIdError {
   if (error instanceof oidc.AuthorizationResponseError) {
     return mapAuthorizationResponseError(error.error, error.error_description);
   }
@@ -122,8 +231,7 @@ export function isClientAuthenticationFailure(error: unknown): boolean {
 }
 
 /** Failures of the UserInfo request and its `sub` check. */
-export function mapUserInfoError(error: unknown): MojeIdError {
-  if (error instanceof MojeIdError) return error;
+function userInfoError(error: unknown): MojeIdError {
   const large = tooLarge(error);
   if (large) return new ResponseValidationError('userinfo_failed', large.message);
   if (isNetworkFailure(error)) return new ProviderUnavailableError(`mojeID's UserInfo endpoint did not answer in time: ${describeCause(error)}`, withoutResponseData(error));
@@ -134,4 +242,17 @@ export function mapUserInfoError(error: unknown): MojeIdError {
     return new ResponseValidationError('userinfo_failed', 'the UserInfo endpoint answered with an error (see providerError)', undefined, { providerError: error.error });
   }
   return new ResponseValidationError('userinfo_failed', `the UserInfo response failed validation: ${describeCause(error)}`, withoutResponseData(error));
+}
+
+/** The token endpoint's refusal of a refresh token, and the code grant's mapping for everything else. */
+function refreshError(error: unknown): MojeIdError {
+  if (error instanceof oidc.ResponseBodyError && error.error === 'invalid_grant') {
+    // RFC 6749 §5.2: invalid, expired, revoked, or issued to another client. Nothing tells these
+    // apart, and each means the same to the app: this token will never work again.
+    return new RefreshTokenError('mojeID refused the refresh token (invalid_grant): revoked by the user, expired, already rotated away, or issued to another client', {
+      providerError: error.error,
+      ...(error.error_description ? { providerDescription: error.error_description } : {}),
+    });
+  }
+  return codeGrantError(error);
 }

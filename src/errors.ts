@@ -25,6 +25,7 @@ export type MojeIdErrorCode =
   | 'passport_misconfigured'
   | 'login_refused'
   | 'verify_failed'
+  | 'internal_error'
   | 'registration_refused'
   | 'registration_unavailable'
   | 'notification_refused'

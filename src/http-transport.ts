@@ -11,17 +11,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import type * as oidc from 'openid-client';
+import { MAX_RESPONSE_BYTES, ResponseTooLargeError } from './bounded-fetch.js';
 
-/** Responses larger than this are refused: a provider never needs more for discovery, tokens or claims. */
-export const MAX_RESPONSE_BYTES = 512 * 1024;
-
-/** A provider response over `MAX_RESPONSE_BYTES`. */
-export class ResponseTooLargeError extends Error {
-  constructor(origin: string) {
-    super(`the response from ${origin} is larger than ${MAX_RESPONSE_BYTES} bytes`);
-    this.name = 'ResponseTooLargeError';
-  }
-}
+// Where the transport's tests and callers have always found them; the one definition is the leaf's.
+export { MAX_RESPONSE_BYTES, ResponseTooLargeError };
 
 /**
  * Idle sockets are closed after this long: shorter than the keep-alive timeout of common servers

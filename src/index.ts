@@ -22,8 +22,11 @@ export type { FindUserByOpenId2Id } from './openid2-migration.js';
 // Filling a form from mojeID without an account (docs/prefill.md).
 export { takeMojeIdPrefill, DEFAULT_PREFILL_CLAIMS } from './prefill.js';
 export type { MojeIdPrefill, MojeIdPurpose } from './prefill.js';
-export { mojeid, defaultUser, pageSecurityHeaders } from './routes/index.js';
-export type { MojeIdRouter, MojeIdRouterOptions, MojeIdSessionUser } from './routes/index.js';
+export { mojeid } from './routes/index.js';
+export type { MojeIdRouter, MojeIdRouterOptions } from './routes/index.js';
+export { defaultUser } from './routes/default-user.js';
+export type { MojeIdSessionUser } from './routes/default-user.js';
+export { pageSecurityHeaders } from './routes/security-headers.js';
 export type { MojeIdHooks, MojeIdLogger, PassportInstance } from './routes/context.js';
 export { requireMojeIdLogin } from './routes/guard.js';
 export { mojeIdLoginOf } from './login-record.js';
@@ -71,7 +74,7 @@ export type { LoginButtonOptions, LogoutFormOptions } from './views/pages.js';
 export type { MojeIdRouterLoginButtonOptions } from './routes/login-page.js';
 export { html, escapeHtml, trustedHtml, SafeHtml } from './views/html.js';
 export type { Interpolation as HtmlInterpolation } from './views/html.js';
-export { safeReturnTo } from './strategy.js';
+export { safeReturnTo } from './return-to.js';
 export type { Locale } from './views/messages.js';
 export {
   resolveConfig,

@@ -10,8 +10,8 @@
 import * as oidc from 'openid-client';
 import { normaliseClaims, type ClaimProblem } from './claims/normalise.js';
 import type { MojeIdClaims } from './claims/types.js';
-import { isClientAuthenticationFailure, mapCodeGrantError, mapUserInfoError } from './error-mapping.js';
-import { MojeIdError, RefreshTokenError } from './errors.js';
+import { isClientAuthenticationFailure, toMojeIdError } from './error-mapping.js';
+import { RefreshTokenError } from './errors.js';
 import { mergeClaims } from './profile.js';
 import type { MojeIdStrategy } from './strategy.js';
 
@@ -57,19 +57,6 @@ function isSubjectMismatch(error: unknown): boolean {
   return code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' && (cause as { attribute?: unknown } | undefined)?.attribute === 'sub';
 }
 
-/** The token endpoint's refusal of a refresh token, and the usual mapping for everything else. */
-function mapRefreshError(error: unknown): MojeIdError {
-  if (error instanceof oidc.ResponseBodyError && error.error === 'invalid_grant') {
-    // RFC 6749 §5.2: invalid, expired, revoked, or issued to another client. Nothing tells these
-    // apart, and each means the same to the app: this token will never work again.
-    return new RefreshTokenError('mojeID refused the refresh token (invalid_grant): revoked by the user, expired, already rotated away, or issued to another client', {
-      providerError: error.error,
-      ...(error.error_description ? { providerDescription: error.error_description } : {}),
-    });
-  }
-  return mapCodeGrantError(error);
-}
-
 /**
  * Exchanges a stored refresh token (RFC 6749 §6) and reads UserInfo with the new access token.
  * Throws `RefreshTokenError` (`refresh_token_invalid`) when the token is dead, `provider_unavailable`
@@ -91,12 +78,12 @@ export async function refreshMojeIdClaims(source: StrategySource, input: Refresh
     // §5.1.3: a secret renewed meanwhile (here or on another instance); the provider checks the
     // client before the token, so the token is unused and one retry with the new secret is safe.
     const renewed = isClientAuthenticationFailure(cause) ? await strategy.provider.configurationAfterClientRefusal(configuration) : undefined;
-    if (!renewed) throw mapRefreshError(cause);
+    if (!renewed) throw toMojeIdError(cause, 'refresh');
     configuration = renewed;
     try {
       tokens = await oidc.refreshTokenGrant(configuration, refreshToken);
     } catch (retryCause) {
-      throw mapRefreshError(retryCause);
+      throw toMojeIdError(retryCause, 'refresh');
     }
   }
   // pyoidc may or may not send a new ID token with a refresh; openid-client has validated one
@@ -111,7 +98,7 @@ export async function refreshMojeIdClaims(source: StrategySource, input: Refresh
   } catch (cause) {
     // A refresh token of another user answers UserInfo for that user: openid-client's sub check.
     if (isSubjectMismatch(cause)) throw new RefreshTokenError('the refresh token belongs to another mojeID user than the sub it was stored with', {}, cause);
-    throw mapUserInfoError(cause);
+    throw toMojeIdError(cause, 'userinfo');
   }
   const { claims, problems } = normaliseClaims(mergeClaims({ ...(idToken ?? {}), sub }, userinfo));
   const next = tokens.refresh_token ?? refreshToken;
@@ -142,7 +129,7 @@ export async function revokeMojeIdRefreshToken(source: StrategySource, refreshTo
   try {
     await oidc.tokenRevocation(configuration, refreshToken, { token_type_hint: 'refresh_token' });
   } catch (cause) {
-    throw mapCodeGrantError(cause);
+    throw toMojeIdError(cause, 'token');
   }
   return 'revoked';
 }

@@ -18,7 +18,8 @@
  *   issuer itself is plain http on loopback: the simulator).
  */
 import type { MojeIdConfig } from './config.js';
-import { ConfigurationError, MojeIdError, OpenId2MigrationError } from './errors.js';
+import { toMojeIdError } from './error-mapping.js';
+import { ConfigurationError, OpenId2MigrationError } from './errors.js';
 import type { MojeIdProfile } from './profile.js';
 
 /**
@@ -113,8 +114,7 @@ export async function linkByOpenId2Id(
   try {
     user = await hook(openid2Id, login.profile);
   } catch (cause) {
-    if (cause instanceof MojeIdError) throw cause;
-    throw new MojeIdError('verify_failed', 'findUserByOpenId2Id reported an error', { status: 500, cause });
+    throw toMojeIdError(cause, 'openid2-lookup');
   }
   return user ? user : undefined;
 }

@@ -18,10 +18,11 @@ import * as oidc from 'openid-client';
 import type { MojeIdConfig } from './config.js';
 import { isLoopbackHost } from './environments.js';
 import { ConfigurationError, ProviderUnavailableError } from './errors.js';
-import { MAX_RESPONSE_BYTES, nodeHttpFetch, ResponseTooLargeError, type ProviderAgents } from './http-transport.js';
+import { limitedFetch } from './bounded-fetch.js';
+import { describeCause } from './describe-cause.js';
+import { nodeHttpFetch, type ProviderAgents } from './http-transport.js';
 import { gateJwksRefetches } from './jwks-refetch.js';
 
-export { MAX_RESPONSE_BYTES, ResponseTooLargeError };
 export type { ProviderAgents };
 
 const RETRY_MIN_MS = 1_000;
@@ -300,65 +301,4 @@ export class ProviderClient {
       throw this.#lastError;
     }
   }
-}
-
-/** A short, secret-free description of a low-level failure for messages and logs. */
-export function describeCause(cause: unknown): string {
-  if (isUnknownSigningKey(cause)) {
-    // oauth4webapi says this only with keys fetched within the last minute (KEY_MISS_REFETCH_AGE_S),
-    // i.e. after fetching them again for this token or just before it.
-    return "the ID token is signed with a key that is not among mojeID's published keys (jwks_uri), even after fetching them again";
-  }
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    const inner = cause.cause instanceof Error ? `; ${cause.cause.message}` : '';
-    return `${typeof code === 'string' ? `${code}: ` : ''}${cause.message}${inner}`.slice(0, 300);
-  }
-  return 'unknown error';
-}
-
-/** oauth4webapi found no key for the token's `kid` (and algorithm) in the JWKS. */
-function isUnknownSigningKey(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
-    const { code } = current as { code?: unknown };
-    if (code === 'OAUTH_KEY_SELECTION_FAILED' && /no applicable keys/.test(current.message)) return true;
-    current = current.cause;
-  }
-  return false;
-}
-
-/**
- * Every response body is read with a size cap, so a provider answering several megabytes (or an
- * endless stream) cannot exhaust memory; the timeout signal from openid-client still applies.
- */
-export function limitedFetch(base: typeof fetch): oidc.CustomFetch {
-  return async (url, options) => {
-    const response = await base(url, options as RequestInit);
-    const declared = Number(response.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
-      await response.body?.cancel();
-      throw new ResponseTooLargeError(new URL(url).origin);
-    }
-    if (!response.body) return response;
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > MAX_RESPONSE_BYTES) {
-        await reader.cancel();
-        throw new ResponseTooLargeError(new URL(url).origin);
-      }
-      chunks.push(value);
-    }
-    // Responses to HEAD and these statuses must not carry a body (Fetch spec).
-    const bodyless = [101, 204, 205, 304].includes(response.status);
-    return new Response(bodyless ? null : Buffer.concat(chunks), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-  };
 }

@@ -13,7 +13,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import type passport from 'passport';
 import * as oidc from 'openid-client';
-import { CLAIM_CATALOGUE, type ClaimDefinition } from './claims/catalogue.js';
+import { isCallbackRequest, parseCallbackQuery } from './callback-params.js';
+import { buildClaimsParameter } from './claims-parameter.js';
 import { normaliseClaims } from './claims/normalise.js';
 import {
   acrSatisfies,
@@ -25,20 +26,12 @@ import {
   type AssuranceLevel,
   type LoginMethod,
 } from './assurance.js';
-import { ACCOUNT_REQUIREMENT_CLAIMS, isSafeRelativePath, resolveConfig, type MojeIdConfig, type MojeIdOptions } from './config.js';
+import { ACCOUNT_REQUIREMENT_CLAIMS, resolveConfig, type MojeIdConfig, type MojeIdOptions } from './config.js';
 import { combineLoginOptions } from './login-options.js';
 import { renewalForConfig } from './client-registration/configured-renewal.js';
 import type { CredentialRenewal, RenewalHooks, RenewalRetryOptions } from './client-registration/renewal.js';
-import { isClientAuthenticationFailure, mapAuthorizationResponseError, mapCodeGrantError, mapUserInfoError } from './error-mapping.js';
-import {
-  AccountNotAcceptedError,
-  AssuranceLevelError,
-  CallbackError,
-  MissingClaimsError,
-  MojeIdError,
-  StateMismatchError,
-  type AccountRequirement,
-} from './errors.js';
+import { isAuthenticationFailure, isClientAuthenticationFailure, mapAuthorizationResponseError, toMojeIdError } from './error-mapping.js';
+import { AccountNotAcceptedError, AssuranceLevelError, MissingClaimsError, type MojeIdError, StateMismatchError, type AccountRequirement } from './errors.js';
 import { consoleLogger, OnceLogger, type MojeIdLogger } from './logger.js';
 import { addPendingLogin, takePendingLogin } from './pending-logins.js';
 import { cookieSettingProblems, hostProblem } from './session-cookie.js';
@@ -48,14 +41,11 @@ import { buildProfile, mergeClaims, type MojeIdProfile } from './profile.js';
 import { ProviderClient, type ProviderAgents } from './provider.js';
 import { linkByOpenId2Id, openId2ScopeIssue, type FindUserByOpenId2Id } from './openid2-migration.js';
 import { prefillClaimNames, prefillClaimRequest, purposeOf, rotateSessionId, storePrefill, type MojeIdPurpose } from './prefill.js';
+import { safeReturnTo } from './return-to.js';
+import { callVerify, type AppVerify, type VerifyFunction, type VerifyFunctionWithRequest } from './verify-call.js';
 
-export type VerifyCallback = (error: unknown, user?: Express.User | false, info?: object) => void;
-/**
- * Passport's contract: call `done(null, user)`, `done(null, false, info)` or `done(err)`. An async
- * function may instead resolve with the user (or `false`); a rejection is an error.
- */
-export type VerifyFunction = (profile: MojeIdProfile, done: VerifyCallback) => unknown;
-export type VerifyFunctionWithRequest = (req: Request, profile: MojeIdProfile, done: VerifyCallback) => unknown;
+// The verify contract is part of the strategy's: `new MojeIdStrategy(options, verify)`.
+export type { VerifyCallback, VerifyFunction, VerifyFunctionWithRequest } from './verify-call.js';
 
 export interface MojeIdStrategyOptions extends MojeIdOptions, RenewalHooks {
   /** Strategy name for `passport.authenticate(name)`. Default `mojeid`. */
@@ -128,17 +118,6 @@ export interface MojeIdAuthInfo {
   profile?: MojeIdProfile;
 }
 
-/** Longest callback parameter values accepted; real ones are far shorter. */
-const CALLBACK_LIMITS: ReadonlyMap<string, number> = new Map([
-  ['code', 2048],
-  ['state', 512],
-  ['iss', 1024],
-  ['error', 256],
-  ['error_description', 2048],
-  ['error_uri', 2048],
-  ['session_state', 512],
-  ['client_id', 256],
-]);
 
 /**
  * Which step a route of `mojeid()` is, set on the options it passes to `passport.authenticate`:
@@ -162,8 +141,7 @@ export class MojeIdStrategy implements passport.Strategy {
   readonly renewal: CredentialRenewal | undefined;
   // TS-private, not `#private`: Passport calls authenticate on Object.create(strategy), and
   // ES private fields are not reachable through the prototype chain.
-  private readonly verify: VerifyFunction | VerifyFunctionWithRequest;
-  private readonly passReqToCallback: boolean;
+  private readonly verify: AppVerify;
   private readonly warnings: OnceLogger;
   private readonly findUserByOpenId2Id: FindUserByOpenId2Id | undefined;
   private readonly prefillClaims: readonly string[];
@@ -182,8 +160,7 @@ export class MojeIdStrategy implements passport.Strategy {
     this.prefillClaims = prefillClaimNames(prefillClaims, 'prefillClaims');
     this.renewal = renewalForConfig(this.config, { credentialStore: configOptions.credentialStore, onCredentialsRenewed, onRenewalError, renewalRetry });
     this.provider = new ProviderClient(this.config, { ...(this.renewal ? { credentials: this.renewal } : {}), ...(agents ? { agents } : {}) });
-    this.verify = verify;
-    this.passReqToCallback = passReqToCallback ?? false;
+    this.verify = passReqToCallback ? { passReqToCallback: true, verify: verify as VerifyFunctionWithRequest } : { passReqToCallback: false, verify: verify as VerifyFunction };
     this.warnings = new OnceLogger(logger ?? consoleLogger);
   }
 
@@ -199,7 +176,7 @@ export class MojeIdStrategy implements passport.Strategy {
     const finishing = step === undefined ? isCallbackRequest(req, self.config) : step === 'finish';
     const run = finishing ? self.finishLogin(req, this) : self.startLogin(req, options, this);
     run.catch((error: unknown) => {
-      const failure = error instanceof MojeIdError ? error : mapCodeGrantError(error);
+      const failure = toMojeIdError(error, finishing ? 'callback' : 'login');
       if (isAuthenticationFailure(failure)) this.fail({ error: failure, message: failure.message }, failure.status);
       else this.error(failure);
     });
@@ -314,20 +291,20 @@ export class MojeIdStrategy implements passport.Strategy {
       // instance). The provider authenticates the client before it looks at the code, so the code
       // is still unused: retry once with the newer credentials, if there are any.
       const renewed = isClientAuthenticationFailure(cause) ? await this.provider.configurationAfterClientRefusal(configuration) : undefined;
-      if (!renewed) throw mapCodeGrantError(cause);
+      if (!renewed) throw toMojeIdError(cause, 'token');
       configuration = renewed;
       try {
         tokens = await exchange(configuration);
       } catch (retryCause) {
-        throw mapCodeGrantError(retryCause);
+        throw toMojeIdError(retryCause, 'token');
       }
     }
     const idToken = tokens.claims();
-    if (!idToken || !tokens.id_token) throw mapCodeGrantError(new Error('the token response has no ID token'));
+    if (!idToken || !tokens.id_token) throw toMojeIdError(new Error('the token response has no ID token'), 'token');
     // openid-client checks that iat is present; OIDC Core §3.1.3.7 point 10 lets us refuse one
     // from the future too (beyond the clock tolerance), which a replayed or forged token may carry.
     if (idToken.iat > Math.floor(Date.now() / 1000) + config.clockTolerance) {
-      throw mapCodeGrantError(new Error('the ID token was issued in the future (iat)'));
+      throw toMojeIdError(new Error('the ID token was issued in the future (iat)'), 'token');
     }
 
     const received = typeof idToken.acr === 'string' ? idToken.acr : undefined;
@@ -344,7 +321,7 @@ export class MojeIdStrategy implements passport.Strategy {
       try {
         userinfo = { ...(await oidc.fetchUserInfo(configuration, tokens.access_token, idToken.sub)) };
       } catch (cause) {
-        throw mapUserInfoError(cause);
+        throw toMojeIdError(cause, 'userinfo');
       }
     }
 
@@ -386,123 +363,6 @@ export class MojeIdStrategy implements passport.Strategy {
         return;
       }
     }
-    await this.callVerify(req, profile, pending.returnTo, outcome);
+    await callVerify(this.verify, req, profile, pending.returnTo, outcome);
   }
-
-  private callVerify(req: Request, profile: MojeIdProfile, returnTo: string, outcome: Outcome): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const done: VerifyCallback = (error, user, info) => {
-        if (settled) return;
-        settled = true;
-        if (error) reject(error instanceof MojeIdError ? error : new MojeIdError('verify_failed', 'the verify callback reported an error', { status: 500, cause: error }));
-        else if (!user) {
-          // The app's verify said no (`done(null, false, info)`): a refusal, not a fault.
-          const reason = typeof (info as { message?: unknown } | undefined)?.message === 'string' ? (info as { message: string }).message : undefined;
-          const error = new MojeIdError('login_refused', `the application's verify callback refused the login${reason ? `: ${reason}` : ''}`, { status: 403 });
-          outcome.fail({ ...(info ?? {}), returnTo, error }, 403);
-        }
-        else outcome.success(user, { ...(info ?? {}), returnTo, profile });
-        resolve();
-      };
-      let result: unknown;
-      try {
-        result = this.passReqToCallback
-          ? (this.verify as VerifyFunctionWithRequest)(req, profile, done)
-          : (this.verify as VerifyFunction)(profile, done);
-      } catch (error) {
-        done(error);
-        return;
-      }
-      if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
-        (result as PromiseLike<unknown>).then(
-          (user) => {
-            if (!settled && user !== undefined) done(null, user as Express.User | false);
-          },
-          (error: unknown) => done(error ?? new Error('verify rejected')),
-        );
-      }
-    });
-  }
-}
-
-/** Failures that mean "not logged in" (Passport `fail`), as opposed to faults (`error`). */
-function isAuthenticationFailure(error: MojeIdError): boolean {
-  return !['provider_unavailable', 'session_missing', 'session_store_failed', 'invalid_configuration', 'verify_failed'].includes(error.code);
-}
-
-/**
- * For apps that call `passport.authenticate` on routes of their own: a request is the callback when
- * its path is the redirect URI's path as Express routes it (case-insensitive, one trailing slash
- * allowed), whatever it carries, so it never starts a new login that would push the real pending
- * one out. Never by the query: `?code=…&state=…` on a login route would finish a login there and
- * hand its result (tokens included) to a handler that expects a redirect.
- */
-function isCallbackRequest(req: Request, config: MojeIdConfig): boolean {
-  const url = req.originalUrl ?? req.url;
-  const routed = (path: string): string => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path).toLowerCase();
-  return routed(url.split('?')[0] ?? '') === routed(new URL(config.redirectUri).pathname);
-}
-
-function rawQuery(req: Request): string {
-  const url = req.originalUrl ?? req.url;
-  const index = url.indexOf('?');
-  return index < 0 ? '' : url.slice(index + 1);
-}
-
-/**
- * The callback's parameters, refusing what no honest provider sends: repeated parameters
- * (RFC 6749 §3.1), malformed percent-encoding (not UTF-8), oversized values.
- */
-export function parseCallbackQuery(req: Request): URLSearchParams {
-  const query = rawQuery(req);
-  const params = new URLSearchParams();
-  for (const pair of query.split('&')) {
-    if (!pair) continue;
-    const eq = pair.indexOf('=');
-    const rawName = eq < 0 ? pair : pair.slice(0, eq);
-    const rawValue = eq < 0 ? '' : pair.slice(eq + 1);
-    let name: string;
-    let value: string;
-    try {
-      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
-      value = decodeURIComponent(rawValue.replace(/\+/g, ' '));
-    } catch {
-      throw new CallbackError('invalid_callback', 'the callback has a parameter that is not valid percent-encoded UTF-8');
-    }
-    // A Map: on a plain object `constructor` or `__proto__` would find inherited values, not no limit.
-    const limit = CALLBACK_LIMITS.get(name);
-    if (limit === undefined) continue; // unknown parameters are ignored, as OAuth requires
-    if (params.has(name)) throw new CallbackError('invalid_callback', `the callback repeats the parameter ${name}`);
-    if (value.length > limit) throw new CallbackError('invalid_callback', `the callback parameter ${name} is longer than ${limit} characters`);
-    params.set(name, value);
-  }
-  return params;
-}
-
-/** `returnTo` only as a same-origin path; anything else (`//evil`, `/\evil`, `https:…`) becomes `/`. */
-export function safeReturnTo(returnTo: unknown): string {
-  return typeof returnTo === 'string' && returnTo.length <= 2048 && isSafeRelativePath(returnTo) ? returnTo : '/';
-}
-
-/**
- * §5.1.6: individual claims go where they will be read: UserInfo, or the ID token without it.
- * Without UserInfo, the claims a scope releases are asked for in the ID token too: mojeID puts
- * them there only when the `claims` parameter names them (field notes), so `scope: 'openid email'`
- * with `userinfo: false` would otherwise deliver no e-mail at all.
- */
-export function buildClaimsParameter(config: MojeIdConfig): string | undefined {
-  const request: Record<string, { essential: true } | null> = {};
-  for (const [name, requirement] of Object.entries(config.claims)) request[name] = requirement === 'essential' ? { essential: true } : null;
-  if (!config.userinfo) {
-    for (const claim of CLAIM_CATALOGUE as readonly ClaimDefinition[]) {
-      if (claim.scope !== undefined && config.scope.includes(claim.scope) && !Object.hasOwn(request, claim.name)) request[claim.name] = null;
-    }
-  }
-  // Migration 1.0 §5: `openid2_id` counts only from the signed ID token, where mojeID puts a claim
-  // only when the `claims` parameter names it there (field notes).
-  const openid2 = config.scope.includes('openid2');
-  if (!Object.keys(request).length && !openid2) return undefined;
-  if (!config.userinfo) return JSON.stringify({ id_token: openid2 ? { openid2_id: null, ...request } : request });
-  return JSON.stringify({ ...(Object.keys(request).length ? { userinfo: request } : {}), ...(openid2 ? { id_token: { openid2_id: null } } : {}) });
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CredentialStoreError } from '../errors.js';
-import { describeCause } from '../provider.js';
+import { describeCause } from '../describe-cause.js';
 import { writeFileAtomically } from './atomic-write.js';
 import {
   DEFAULT_CREDENTIALS_FILE,

@@ -8,7 +8,8 @@
 import { checkUrl } from '../config.js';
 import { ENVIRONMENTS } from '../environments.js';
 import { ClientRegistrationError, ConfigurationError, ProviderUnavailableError } from '../errors.js';
-import { describeCause, limitedFetch, ResponseTooLargeError } from '../provider.js';
+import { limitedFetch, ResponseTooLargeError } from '../bounded-fetch.js';
+import { describeCause } from '../describe-cause.js';
 import type { ClientRegistrationOptions } from './types.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 10;

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CredentialStoreError } from '../errors.js';
-import { describeCause } from '../provider.js';
+import { describeCause } from '../describe-cause.js';
 import { parseStoredCredentials, serialiseCredentials, type CredentialStore, type CredentialStoreLock, type StoredCredentials } from './credential-store.js';
 
 /** What the store needs of a Redis client (ioredis has it). */

@@ -17,7 +17,7 @@
  * - The timer is unref'd, and `close()` stops it: tests and apps exit cleanly.
  */
 import { ClientRegistrationError, CredentialStoreError, MojeIdError } from '../errors.js';
-import { describeCause } from '../provider.js';
+import { toMojeIdError } from '../error-mapping.js';
 import type { ClientCredentials, CredentialSource } from '../provider.js';
 import { readClientRegistration, rotateClientSecret } from './configuration-endpoint.js';
 import type { CredentialStore, StoredCredentials } from './credential-store.js';
@@ -188,7 +188,7 @@ export class CredentialRenewal implements CredentialSource {
     } catch (error) {
       this.#failures += 1;
       const delay = Math.min(this.#maxDelay, this.#minDelay * 2 ** (this.#failures - 1));
-      this.#report(asMojeIdError(error), { attempt: this.#failures, retryAt: this.#closed ? undefined : new Date(Date.now() + delay) });
+      this.#report(toMojeIdError(error, 'renewal'), { attempt: this.#failures, retryAt: this.#closed ? undefined : new Date(Date.now() + delay) });
       this.#setTimer(delay);
       throw error;
     }
@@ -282,7 +282,7 @@ export class CredentialRenewal implements CredentialSource {
     } catch (error) {
       this.#saveFailures += 1;
       const delay = Math.min(this.#maxDelay, this.#minDelay * 2 ** (this.#saveFailures - 1));
-      this.#report(asStoreError(error, 'saving'), { attempt: this.#saveFailures, retryAt: this.#closed ? undefined : new Date(Date.now() + delay) });
+      this.#report(toMojeIdError(error, 'credential-save'), { attempt: this.#saveFailures, retryAt: this.#closed ? undefined : new Date(Date.now() + delay) });
       if (!this.#closed) {
         this.#saveTimer = setTimeout(() => {
           // Only while these are still the credentials in use: a later renewal saves its own.
@@ -302,7 +302,7 @@ export class CredentialRenewal implements CredentialSource {
     try {
       stored = await store.load();
     } catch (error) {
-      this.#report(asStoreError(error, 'loading'), { attempt: 1, retryAt: undefined });
+      this.#report(toMojeIdError(error, 'credential-load'), { attempt: 1, retryAt: undefined });
       return false;
     }
     if (!stored) return false;
@@ -364,13 +364,4 @@ function toStored(credentials: KnownCredentials): StoredCredentials | undefined 
     ...(registration_access_token ? { registration_access_token } : {}),
     ...(registration_client_uri ? { registration_client_uri } : {}),
   };
-}
-
-/** What a store threw, as a `CredentialStoreError` (an app's own store may throw anything). */
-function asStoreError(error: unknown, doing: string): MojeIdError {
-  return error instanceof MojeIdError ? error : new CredentialStoreError(`${doing} the client credentials failed: ${describeCause(error)}`, error);
-}
-
-function asMojeIdError(error: unknown): MojeIdError {
-  return error instanceof MojeIdError ? error : new ClientRegistrationError(`renewal failed: ${describeCause(error)}`, { cause: error });
 }

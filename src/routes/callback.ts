@@ -20,19 +20,19 @@ export function callbackRouter(ctx: RouteContext): Router {
       const info = details as MojeIdAuthInfo | undefined;
       const returnTo = info?.returnTo ?? '/';
       if (error || !user) {
-        sendError(ctx, req, res, error ?? info?.error, returnTo);
+        sendError(ctx, req, res, error ?? info?.error, 'callback', returnTo);
         return;
       }
       // Checked before req.logIn, which would otherwise regenerate the session and then fail.
       const setupProblem = passportSetupProblem(ctx.passport);
       if (setupProblem) {
-        sendError(ctx, req, res, setupProblem, returnTo);
+        sendError(ctx, req, res, setupProblem, 'callback', returnTo);
         return;
       }
       const carried = snapshotLoginState(req, ctx.config.pendingLoginTtl);
       req.logIn(user, (loginError?: unknown) => {
         if (loginError) {
-          sendError(ctx, req, res, passportLogInError(loginError) ?? loginError, returnTo);
+          sendError(ctx, req, res, passportLogInError(loginError) ?? loginError, 'callback', returnTo);
           return;
         }
         restoreLoginState(req, carried);

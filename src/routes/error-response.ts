@@ -2,8 +2,9 @@
  * Every failure ends here: logged once (code and message, no secrets), reported to the app's
  * `onError` hook, then answered with an error page (or JSON for API clients) with a retry link.
  */
-import type { Request, Response } from 'express';
-import { MissingClaimsError, MojeIdError } from '../errors.js';
+import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
+import { toMojeIdError, type RequestContext } from '../error-mapping.js';
+import { MissingClaimsError, type MojeIdError } from '../errors.js';
 import { errorPage } from '../views/pages.js';
 import { localeFor, loginUrl, type RouteContext } from './context.js';
 
@@ -19,18 +20,9 @@ export function developerDetailFor(error: MojeIdError): string | undefined {
   return process.env['NODE_ENV'] !== 'production' && SETUP_CODES.has(error.code) ? error.message : undefined;
 }
 
-export function toMojeIdError(error: unknown): MojeIdError {
-  if (error instanceof MojeIdError) return error;
-  // Body-parser and other middleware errors carry a status; anything else is our fault.
-  const status = (error as { status?: unknown } | null)?.status;
-  if (typeof status === 'number' && status >= 400 && status < 500) return new MojeIdError('invalid_callback', 'malformed request', { status });
-  // Only an Error as the cause: anything else reaching here may be an outcome object (a profile,
-  // tokens) that must not travel to onError or a log.
-  return new MojeIdError('verify_failed', 'unexpected error while handling a mojeID request', { status: 500, ...(error instanceof Error ? { cause: error } : {}) });
-}
-
-export function sendError(ctx: RouteContext, req: Request, res: Response, failure: unknown, returnTo = '/'): void {
-  const error = toMojeIdError(failure);
+/** `failure` (from the route named by `context`) as the error page or JSON answer. */
+export function sendError(ctx: RouteContext, req: Request, res: Response, failure: unknown, context: RequestContext, returnTo = '/'): void {
+  const error = toMojeIdError(failure, context);
   // The message is the library's own text; what the provider (or a forged callback) said goes in
   // fields, which loggers quote, so it cannot start a log line of its own.
   ctx.logger.warn(`${error.code}: ${error.message}`, {
@@ -67,4 +59,13 @@ export function sendError(ctx: RouteContext, req: Request, res: Response, failur
       ...(developerDetailFor(error) ? { developerDetail: developerDetailFor(error) } : {}),
     }),
   );
+}
+
+/**
+ * For a route's own middleware (the body parser of a form): its failure gets the library's page
+ * with the code for `context` (a form it cannot read is `bad_request`, with the parser's 400 or
+ * 413), instead of travelling on to the app's error handler as a bare error with a stack trace.
+ */
+export function routeErrors(ctx: RouteContext, context: RequestContext): ErrorRequestHandler {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => sendError(ctx, req, res, error, context);
 }

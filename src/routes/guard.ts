@@ -15,13 +15,14 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { acrSatisfies, acrSatisfiesLoginMethod, type AssuranceLevel, type LoginMethod } from '../assurance.js';
-import { MojeIdError } from '../errors.js';
+import { toMojeIdError } from '../error-mapping.js';
+import type { MojeIdError } from '../errors.js';
 import { combineLoginOptions } from '../login-options.js';
 import { mojeIdLoginOf, type MojeIdLoginRecord } from '../login-record.js';
 import { consoleLogger, type MojeIdLogger } from '../logger.js';
 import { clearLoginMark, lostLoginProblem } from '../passport-wiring.js';
 import { sessionOf } from '../session.js';
-import { safeReturnTo } from '../strategy.js';
+import { safeReturnTo } from '../return-to.js';
 import { negotiateLocale } from '../views/messages.js';
 import { errorPage } from '../views/pages.js';
 import { pathsFor, withQuery } from './context.js';
@@ -101,7 +102,7 @@ export function requireMojeIdLogin(options: RequireLoginOptions = {}): RequestHa
       sessionOf(req);
       problem = lostLoginProblem(req, LOST_LOGIN_WINDOW_MS);
     } catch (error) {
-      problem = error as MojeIdError;
+      problem = toMojeIdError(error, 'page');
     }
     if (problem) {
       logger.warn(`${problem.code}: ${problem.message}`, { status: problem.status, path: req.path });

@@ -15,18 +15,11 @@
  * Each part is also on the returned router as its own Router (`router.parts.callback` …) for apps
  * that mount them one by one. The app mounts express-session and `passport.session()` first.
  */
-import { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import helmet from 'helmet';
+import { Router, type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import defaultPassport from 'passport';
 import type { MojeIdConfig } from '../config.js';
-import type { MojeIdProfile } from '../profile.js';
-import {
-  MojeIdStrategy,
-  type MojeIdStrategyOptions,
-  type VerifyCallback,
-  type VerifyFunction,
-  type VerifyFunctionWithRequest,
-} from '../strategy.js';
+import { MojeIdStrategy, type MojeIdStrategyOptions, type VerifyFunction, type VerifyFunctionWithRequest } from '../strategy.js';
+import { toMojeIdError } from '../error-mapping.js';
 import { ConfigurationError, MojeIdError } from '../errors.js';
 import { letSessionStrategyReportMissingSession } from '../passport-wiring.js';
 import { watchSessionStore } from '../pending-logins.js';
@@ -42,7 +35,10 @@ import { notifyRouter } from './notify.js';
 import { prefillRouter } from './prefill.js';
 import { dropExpiredPrefill } from '../prefill.js';
 import { registerRouter } from './register.js';
+import { defaultVerify } from './default-user.js';
 import { sendError } from './error-response.js';
+import { isUnderPath } from './path-match.js';
+import { pageSecurityHeaders } from './security-headers.js';
 import { attachRouterInfo, type RouterInfo } from './router-info.js';
 
 interface RouterOptionsBase extends Omit<MojeIdStrategyOptions, 'passReqToCallback'>, MojeIdHooks {
@@ -84,42 +80,8 @@ export interface MojeIdRouter extends Router {
   errorHandler(): ErrorRequestHandler;
 }
 
-/**
- * What the default verify stores: the identity, display name, e-mail and only the claims the app
- * listed (`sessionClaims`), never tokens. The session store is a second copy of personal data,
- * often less protected than the app's database (Redis, files, a cookie), so birth dates, ID-card
- * numbers and bank accounts stay out of it unless the app asks (Appendix 7 point 4, GDPR data
- * minimisation).
- */
-export interface MojeIdSessionUser {
-  provider: 'mojeid';
-  id: string;
-  displayName: string | undefined;
-  email: string | undefined;
-  /** `sub` plus the listed claims that mojeID released. */
-  claims: MojeIdProfile['claims'];
-}
 
-/**
- * The session user for `profile`, keeping `sub` and the claims named in `sessionClaims` (the
- * `sessionClaims` option when called by the default verify). For apps writing their own verify
- * that want the same shape: `done(null, defaultUser(profile, ['given_name']))`.
- */
-export function defaultUser(profile: MojeIdProfile, sessionClaims: readonly string[] = []): MojeIdSessionUser {
-  const claims: MojeIdProfile['claims'] = { sub: profile.claims.sub };
-  for (const name of sessionClaims) {
-    // Own properties only: a listed `constructor` or `__proto__` must not copy anything inherited.
-    if (name !== 'sub' && Object.prototype.hasOwnProperty.call(profile.claims, name)) {
-      Object.defineProperty(claims, name, { value: profile.claims[name], enumerable: true, writable: true, configurable: true });
-    }
-  }
-  return { provider: 'mojeid', id: profile.id, displayName: profile.displayName, email: profile.emails[0]?.value, claims };
-}
 
-/** The default verify; reads `sessionClaims` from the strategy's configuration at each login. */
-function defaultVerify(config: () => MojeIdConfig): VerifyFunction {
-  return (profile: MojeIdProfile, done: VerifyCallback) => done(null, defaultUser(profile, config().sessionClaims) as Express.User);
-}
 
 /** The register and notify parts; refuses a configuration under which no notification could be accepted. */
 function accountCreationParts(ctx: RouteContext, options: AccountCreationOptions): { register: Router; notify: Router } {
@@ -144,46 +106,6 @@ function accountCreationParts(ctx: RouteContext, options: AccountCreationOptions
   return { register: registerRouter(ctx, options, store), notify: notifyRouter(ctx, options, store) };
 }
 
-/** Security headers for the library's own pages; `frame-ancestors 'none'` against clickjacking. */
-export function pageSecurityHeaders(): RequestHandler {
-  // The headers never vary by request (no nonces, no functions in the directives), so helmet runs
-  // once, here, and each request only sets the recorded values: helmet per request was ~3.5 % of a
-  // login's CPU (two requests per login pass through it; docs/benchmarks.md scenario 2).
-  const headers: Array<[string, string]> = [];
-  const removed: string[] = [];
-  const recorder = {
-    setHeader: (name: string, value: string | number | readonly string[]) => void headers.push([name, String(value)]),
-    removeHeader: (name: string) => void removed.push(name),
-    getHeader: () => undefined,
-  };
-  let recordingError: unknown;
-  pageHelmet()({} as Request, recorder as unknown as Response, (error?: unknown) => {
-    recordingError = error;
-  });
-  if (recordingError !== undefined || !headers.length) throw new Error('pageSecurityHeaders: helmet did not produce its headers synchronously');
-  return (_req: Request, res: Response, next: NextFunction) => {
-    for (const name of removed) res.removeHeader(name);
-    for (const [name, value] of headers) res.setHeader(name, value);
-    next();
-  };
-}
-
-function pageHelmet(): RequestHandler {
-  return helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-      },
-    },
-    referrerPolicy: { policy: 'no-referrer' },
-  });
-}
 
 export function mojeid(options?: RouterOptionsBase & { passReqToCallback?: false; verify?: VerifyFunction }): MojeIdRouter;
 export function mojeid(options: RouterOptionsBase & { passReqToCallback: true; verify: VerifyFunctionWithRequest }): MojeIdRouter;
@@ -254,27 +176,12 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
       value: (): ErrorRequestHandler => (error: unknown, req: Request, res: Response, next: NextFunction) => {
         if (prefix !== '/' && !isUnderPath(req.originalUrl ?? req.url, prefix)) return next(error);
         const session = (req as unknown as { session?: unknown }).session;
-        const failure =
-          error instanceof MojeIdError
-            ? error
-            : !session
-              ? new MojeIdError('session_store_failed', 'the session store did not answer while a mojeID request was handled; nothing was stored', {
-                  status: 503,
-                  ...(error instanceof Error ? { cause: error } : {}),
-                })
-              : undefined;
-        if (!failure) return next(error);
-        sendError(ctx, req, res, failure);
+        // Without a session, express-session's store failed before the library's routes ran.
+        if (!(error instanceof MojeIdError) && session) return next(error);
+        sendError(ctx, req, res, toMojeIdError(error, 'session-store'), 'page');
       },
       enumerable: true,
     },
   });
   return router as MojeIdRouter;
-}
-
-/** Whether `url` (path and query) is `prefix` or below it; `prefix` is lower-case, without a trailing `/`. */
-function isUnderPath(url: string, prefix: string): boolean {
-  if (url.length < prefix.length || url.slice(0, prefix.length).toLowerCase() !== prefix) return false;
-  const after = url.charCodeAt(prefix.length);
-  return Number.isNaN(after) || after === 0x2f /* / */ || after === 0x3f /* ? */;
 }

@@ -1,7 +1,7 @@
 /** GET <mount>: the login page with the mojeID button and links (Appendix 7 points 1-3). */
 import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../csrf.js';
-import { safeReturnTo } from '../strategy.js';
+import { safeReturnTo } from '../return-to.js';
 import type { Locale } from '../views/messages.js';
 import { loginButtonHtml, loginButtonTargets, loginPage } from '../views/pages.js';
 import { localeFor, loginUrl, type RouteContext } from './context.js';
@@ -50,7 +50,7 @@ export function loginPageRouter(ctx: RouteContext): Router {
     try {
       stepUp = parseStepUpQuery(req);
     } catch (error) {
-      sendError(ctx, req, res, error, returnTo);
+      sendError(ctx, req, res, error, 'page', returnTo);
       return;
     }
     const user = typeof req.isAuthenticated === 'function' && req.isAuthenticated() ? req.user : undefined;

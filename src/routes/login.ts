@@ -3,7 +3,8 @@
  * step-up demands (`assurance`, `loginMethod`, `maxAge`) when the guard sent the browser here.
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { ROUTE_STEP, safeReturnTo, type MojeIdAuthenticateOptions, type RouteStep } from '../strategy.js';
+import { safeReturnTo } from '../return-to.js';
+import { ROUTE_STEP, type MojeIdAuthenticateOptions, type RouteStep } from '../strategy.js';
 import type { RouteContext } from './context.js';
 import { sendError } from './error-response.js';
 import { parseStepUpQuery, type StepUp } from './step-up.js';
@@ -16,7 +17,7 @@ export function loginRouter(ctx: RouteContext): Router {
     try {
       stepUp = parseStepUpQuery(req);
     } catch (error) {
-      sendError(ctx, req, res, error, returnTo);
+      sendError(ctx, req, res, error, 'login', returnTo);
       return;
     }
     const options: MojeIdAuthenticateOptions & { [ROUTE_STEP]: RouteStep } = {
@@ -28,7 +29,7 @@ export function loginRouter(ctx: RouteContext): Router {
     };
     ctx.passport.authenticate(ctx.strategyName, options, (error: unknown, _user?: unknown, info?: unknown) => {
       // Only the failure itself: `info` may hold what no error should carry (a profile, tokens).
-      sendError(ctx, req, res, error ?? (info as { error?: unknown } | undefined)?.error, returnTo);
+      sendError(ctx, req, res, error ?? (info as { error?: unknown } | undefined)?.error, 'login', returnTo);
     })(req, res, next);
   });
   return router;

@@ -6,7 +6,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { verifyCsrf } from '../csrf.js';
 import { loggedOutPage } from '../views/pages.js';
 import { localeFor, type RouteContext } from './context.js';
-import { sendError } from './error-response.js';
+import { routeErrors, sendError } from './error-response.js';
 
 export function logoutRouter(ctx: RouteContext): Router {
   const router = Router();
@@ -14,13 +14,13 @@ export function logoutRouter(ctx: RouteContext): Router {
     try {
       verifyCsrf(req, ctx.config.baseUrl);
     } catch (error) {
-      sendError(ctx, req, res, error);
+      sendError(ctx, req, res, error, 'logout');
       return;
     }
     const locale = localeFor(ctx, req);
     req.logout((error?: unknown) => {
       if (error) {
-        sendError(ctx, req, res, error);
+        sendError(ctx, req, res, error, 'logout');
         return;
       }
       res.set('Cache-Control', 'no-store');
@@ -38,6 +38,6 @@ export function logoutRouter(ctx: RouteContext): Router {
         }),
       );
     });
-  });
+  }, routeErrors(ctx, 'logout'));
   return router;
 }

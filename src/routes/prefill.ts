@@ -5,7 +5,8 @@
  * `prefillClaims` option, not the link's: a crafted link cannot ask the user for more.
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { ROUTE_STEP, safeReturnTo, type MojeIdAuthenticateOptions, type RouteStep } from '../strategy.js';
+import { safeReturnTo } from '../return-to.js';
+import { ROUTE_STEP, type MojeIdAuthenticateOptions, type RouteStep } from '../strategy.js';
 import type { RouteContext } from './context.js';
 import { sendError } from './error-response.js';
 
@@ -15,7 +16,7 @@ export function prefillRouter(ctx: RouteContext): Router {
     const returnTo = safeReturnTo(req.query['returnTo']);
     const options: MojeIdAuthenticateOptions & { [ROUTE_STEP]: RouteStep } = { [ROUTE_STEP]: 'start', purpose: 'prefill', returnTo };
     ctx.passport.authenticate(ctx.strategyName, options, (error: unknown, _user?: unknown, info?: unknown) => {
-      sendError(ctx, req, res, error ?? (info as { error?: unknown } | undefined)?.error, returnTo);
+      sendError(ctx, req, res, error ?? (info as { error?: unknown } | undefined)?.error, 'prefill', returnTo);
     })(req, res, next);
   });
   return router;

@@ -11,13 +11,14 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { verifyCsrf } from '../csrf.js';
+import { toMojeIdError } from '../error-mapping.js';
 import { MojeIdError, RegistrationRefusedError } from '../errors.js';
 import { validateRegistrationFields } from '../registration/fields.js';
 import { RegistrationStoreFullError, type RegistrationStore, type RegistrationVariant } from '../registration/store.js';
 import { REGISTER_SCRIPT, registrationPage } from '../views/registration.js';
 import type { AccountCreationOptions, RegistrationRequest } from './account-creation.js';
 import { localeFor, type RouteContext } from './context.js';
-import { sendError } from './error-response.js';
+import { routeErrors, sendError } from './error-response.js';
 
 export const REGISTER_SCRIPT_PATH = '/assets/mojeid-register.js';
 
@@ -69,7 +70,7 @@ export function registerRouter(ctx: RouteContext, options: AccountCreationOption
       try {
         request = await options.registrationData(req);
       } catch (cause) {
-        throw new MojeIdError('verify_failed', 'registrationData threw', { status: 500, cause });
+        throw toMojeIdError(cause, 'registration-data');
       }
       if (!request || typeof request.localUser !== 'string' || request.localUser.length === 0) {
         throw new RegistrationRefusedError('registrationData gave no local user for this request (not logged in, or already linked)');
@@ -122,8 +123,8 @@ export function registerRouter(ctx: RouteContext, options: AccountCreationOption
         }),
       );
     } catch (error) {
-      sendError(ctx, req, res, error);
+      sendError(ctx, req, res, error, 'register');
     }
-  });
+  }, routeErrors(ctx, 'register'));
   return router;
 }

@@ -132,9 +132,10 @@ export const ERROR_TEXTS: Readonly<Record<MojeIdErrorCode, Readonly<Record<Local
     cs: 'Odpověď na přihlášení je neplatná nebo už byla použita. Začněte prosím znovu.',
     en: 'The login response is invalid or was already used. Please start again.',
   },
+  // A malformed login link (step-up parameters) or form (logout, account creation).
   bad_request: {
-    cs: 'Tento odkaz na přihlášení není platný. Začněte prosím znovu.',
-    en: 'This login link is not valid. Please start again.',
+    cs: 'Tento odkaz nebo formulář není platný. Začněte prosím znovu.',
+    en: 'This link or form is not valid. Please start again.',
   },
   state_mismatch: {
     cs: 'Toto přihlášení vypršelo, už bylo dokončeno, nebo bylo zahájeno jinde. Začněte prosím znovu.',
@@ -175,6 +176,11 @@ export const ERROR_TEXTS: Readonly<Record<MojeIdErrorCode, Readonly<Record<Local
   verify_failed: {
     cs: 'Přihlášení se nepodařilo dokončit. Zkuste to prosím znovu.',
     en: 'The login could not be completed. Please try again.',
+  },
+  // Not the visitor's fault and nothing they can fix; the log line and onError carry the cause.
+  internal_error: {
+    cs: 'Ve službě došlo k neočekávané chybě. Zkuste to prosím za chvíli znovu.',
+    en: 'Something unexpected went wrong on this service. Please try again in a little while.',
   },
   // Account creation from the app (ch. 6).
   registration_refused: {

@@ -5,9 +5,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { mapCodeGrantError, mapUserInfoError } from '../../src/error-mapping.js';
+import { toMojeIdError } from '../../src/error-mapping.js';
 import { MAX_RESPONSE_BYTES, nodeHttpFetch, ResponseTooLargeError } from '../../src/http-transport.js';
-import { ResponseTooLargeError as ReExported } from '../../src/provider.js';
+import { ResponseTooLargeError as ReExported } from '../../src/bounded-fetch.js';
 
 interface Seen {
   method: string;
@@ -139,7 +139,7 @@ describe('connections', () => {
     expect(error).toBeInstanceOf(TypeError);
     expect(error.message).toBe('fetch failed');
     expect((error.cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
-    expect(mapCodeGrantError(error).code).toBe('provider_unavailable');
+    expect(toMojeIdError(error, 'token').code).toBe('provider_unavailable');
   });
 
   it('does not cut a slow answer at the idle-socket timeout', async () => {
@@ -166,8 +166,8 @@ describe('timeouts', () => {
     expect(error.name).toBe('TimeoutError');
     await serverSawDrop;
     // What the strategy makes of it: a 503, as with Node's fetch.
-    expect(mapUserInfoError(error)).toMatchObject({ code: 'provider_unavailable', status: 503 });
-    expect(mapCodeGrantError(error)).toMatchObject({ code: 'provider_unavailable', status: 503 });
+    expect(toMojeIdError(error, 'userinfo')).toMatchObject({ code: 'provider_unavailable', status: 503 });
+    expect(toMojeIdError(error, 'token')).toMatchObject({ code: 'provider_unavailable', status: 503 });
   });
 
   it('rejects when the signal fires while the body is still arriving', async () => {
@@ -191,7 +191,7 @@ describe('timeouts', () => {
     expect(error).toBeInstanceOf(DOMException);
     expect(error.name).toBe('TimeoutError');
     await serverSawDrop;
-    expect(mapCodeGrantError(error)).toMatchObject({ code: 'provider_unavailable', status: 503 });
+    expect(toMojeIdError(error, 'token')).toMatchObject({ code: 'provider_unavailable', status: 503 });
     const trickling = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"partial":');
@@ -226,7 +226,7 @@ describe('the response size cap', () => {
     expect(error).toBeInstanceOf(ResponseTooLargeError);
     expect(error).toBeInstanceOf(ReExported);
     expect(error.message).toContain(server.origin);
-    expect(mapUserInfoError(error).code).toBe('userinfo_failed');
+    expect(toMojeIdError(error, 'userinfo').code).toBe('userinfo_failed');
     await serverSawClose;
   });
 

@@ -12,7 +12,7 @@ import { resolveConfig } from '../../src/config.js';
 import { nodeHttpFetch } from '../../src/http-transport.js';
 import { JWKS_REFETCH_FAILURE_HOLD_MS, JWKS_REFETCH_INTERVAL_MS, gateJwksRefetches } from '../../src/jwks-refetch.js';
 import { ProviderClient, type ClientCredentials, type CredentialSource } from '../../src/provider.js';
-import { mapCodeGrantError } from '../../src/error-mapping.js';
+import { toMojeIdError } from '../../src/error-mapping.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { TestBrowser, type Hop } from '../helpers/browser.js';
 import { startTestProvider, type TestProvider } from '../helpers/test-provider.js';
@@ -194,12 +194,12 @@ describe('across configurations (credentials renewed meanwhile)', () => {
     const client = new ProviderClient(config, { credentials: source });
     const first = await client.configuration();
     provider.behave({ signing: 'random-kid' });
-    expect(mapCodeGrantError(await codeGrant(client, config.redirectUri)).message).toContain(UNKNOWN_KEY);
+    expect(toMojeIdError(await codeGrant(client, config.redirectUri), 'token').message).toContain(UNKNOWN_KEY);
     expect(jwksRequests()).toBe(2);
     source.renew();
     // Its keys, copied from the first, look old enough to oauth4webapi to be fetched again at once.
     expect(await client.configuration()).not.toBe(first);
-    const error = mapCodeGrantError(await codeGrant(client, config.redirectUri));
+    const error = toMojeIdError(await codeGrant(client, config.redirectUri), 'token');
     expect(error.code).toBe('token_validation_failed');
     expect(error.message).toContain(UNKNOWN_KEY);
     expect(jwksRequests()).toBe(2);

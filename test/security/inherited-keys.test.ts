@@ -6,7 +6,7 @@
 import type { Request } from 'express';
 import { resolveConfig } from '../../src/config.js';
 import { ConfigurationError } from '../../src/errors.js';
-import { parseCallbackQuery } from '../../src/strategy.js';
+import { parseCallbackQuery } from '../../src/callback-params.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { startTestProvider, type TestProvider } from '../helpers/test-provider.js';
