@@ -110,8 +110,13 @@ export interface MojeIdAuthenticateOptions {
 
 /** What `info` carries on success and failure (`passport.authenticate(name, (err, user, info) => …)`). */
 export interface MojeIdAuthInfo {
-  /** Where the login started wanted to go back to (validated same-origin path). */
+  /**
+   * Where the login started wanted to go back to (validated same-origin path); on a failure too,
+   * once the callback has been matched to the login it finishes.
+   */
   returnTo?: string;
+  /** `'prefill'` when the round trip filled (or failed to fill) a form (docs/prefill.md). */
+  purpose?: MojeIdPurpose;
   /** On failure: why, with a stable `code`. */
   error?: MojeIdError;
   message?: string;
@@ -174,10 +179,12 @@ export class MojeIdStrategy implements passport.Strategy {
     const self = this as unknown as MojeIdStrategy;
     const step = (options as { [ROUTE_STEP]?: RouteStep })[ROUTE_STEP];
     const finishing = step === undefined ? isCallbackRequest(req, self.config) : step === 'finish';
-    const run = finishing ? self.finishLogin(req, this) : self.startLogin(req, options, this);
+    // What the callback learnt of the login it finishes, so a failure page can retry the same kind.
+    const attempt: Pick<MojeIdAuthInfo, 'returnTo' | 'purpose'> = {};
+    const run = finishing ? self.finishLogin(req, this, attempt) : self.startLogin(req, options, this);
     run.catch((error: unknown) => {
       const failure = toMojeIdError(error, finishing ? 'callback' : 'login');
-      if (isAuthenticationFailure(failure)) this.fail({ error: failure, message: failure.message }, failure.status);
+      if (isAuthenticationFailure(failure)) this.fail({ error: failure, message: failure.message, ...attempt } satisfies MojeIdAuthInfo, failure.status);
       else this.error(failure);
     });
   }
@@ -255,7 +262,7 @@ export class MojeIdStrategy implements passport.Strategy {
   }
 
   /** Validates the callback (§5.1.8-5.1.10) and hands the verified identity to `verify`. */
-  private async finishLogin(req: Request, outcome: Outcome): Promise<void> {
+  private async finishLogin(req: Request, outcome: Outcome, attempt: Pick<MojeIdAuthInfo, 'returnTo' | 'purpose'> = {}): Promise<void> {
     const config = this.config;
     const params = parseCallbackQuery(req);
     const state = params.get('state');
@@ -266,6 +273,8 @@ export class MojeIdStrategy implements passport.Strategy {
     }
     const pending = takePendingLogin(req, state, config.pendingLoginTtl);
     if (!pending) throw diagnoseMissingLogin(req, state, { ttlSeconds: config.pendingLoginTtl, redirectUri: config.redirectUri });
+    attempt.returnTo = pending.returnTo;
+    if (pending.purpose) attempt.purpose = pending.purpose;
     const error = params.get('error');
     if (error !== null && !params.has('iss')) {
       // An error response; with `iss` present openid-client checks it first (RFC 9207).

@@ -20,7 +20,7 @@ export function callbackRouter(ctx: RouteContext): Router {
       const info = details as MojeIdAuthInfo | undefined;
       const returnTo = info?.returnTo ?? '/';
       if (error || !user) {
-        sendError(ctx, req, res, error ?? info?.error, 'callback', returnTo);
+        sendError(ctx, req, res, error ?? info?.error, 'callback', returnTo, info?.purpose);
         return;
       }
       // Checked before req.logIn, which would otherwise regenerate the session and then fail.

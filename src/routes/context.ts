@@ -46,7 +46,7 @@ export interface RouteContext {
   readonly hooks: MojeIdHooks;
   readonly logger: MojeIdLogger;
   /** Paths under the mount point (`/auth/mojeid/login` …), as links on our pages. */
-  readonly paths: Readonly<{ loginPage: string; login: string; callback: string; logout: string; stylesheet: string }>;
+  readonly paths: Readonly<{ loginPage: string; login: string; callback: string; prefill: string; logout: string; stylesheet: string }>;
 }
 
 export function pathsFor(mountPath: string): RouteContext['paths'] {
@@ -54,6 +54,7 @@ export function pathsFor(mountPath: string): RouteContext['paths'] {
     loginPage: mountPath || '/',
     login: `${mountPath}/login`,
     callback: `${mountPath}/callback`,
+    prefill: `${mountPath}/prefill`,
     logout: `${mountPath}/logout`,
     stylesheet: `${mountPath}/assets/mojeid.css`,
   };

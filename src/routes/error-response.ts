@@ -6,7 +6,8 @@ import type { ErrorRequestHandler, NextFunction, Request, Response } from 'expre
 import { toMojeIdError, type RequestContext } from '../error-mapping.js';
 import { MissingClaimsError, type MojeIdError } from '../errors.js';
 import { errorPage } from '../views/pages.js';
-import { localeFor, loginUrl, type RouteContext } from './context.js';
+import type { MojeIdPurpose } from '../prefill.js';
+import { localeFor, loginUrl, withQuery, type RouteContext } from './context.js';
 
 // Account-creation failures are not retried by logging in: the retry link would start a login.
 const NOT_RETRYABLE = new Set(['invalid_configuration', 'session_missing', 'passport_misconfigured', 'unauthorized_client', 'registration_refused', 'registration_unavailable']);
@@ -20,8 +21,11 @@ export function developerDetailFor(error: MojeIdError): string | undefined {
   return process.env['NODE_ENV'] !== 'production' && SETUP_CODES.has(error.code) ? error.message : undefined;
 }
 
-/** `failure` (from the route named by `context`) as the error page or JSON answer. */
-export function sendError(ctx: RouteContext, req: Request, res: Response, failure: unknown, context: RequestContext, returnTo = '/'): void {
+/**
+ * `failure` (from the route named by `context`) as the error page or JSON answer. Its "Try again"
+ * starts the same kind of round trip: a failed prefill fills the form again rather than logging in.
+ */
+export function sendError(ctx: RouteContext, req: Request, res: Response, failure: unknown, context: RequestContext, returnTo = '/', purpose?: MojeIdPurpose): void {
   const error = toMojeIdError(failure, context);
   // The message is the library's own text; what the provider (or a forged callback) said goes in
   // fields, which loggers quote, so it cannot start a log line of its own.
@@ -53,7 +57,7 @@ export function sendError(ctx: RouteContext, req: Request, res: Response, failur
       stylesheetUrl: ctx.paths.stylesheet,
       error,
       homeUrl: '/',
-      ...(NOT_RETRYABLE.has(error.code) ? {} : { retryUrl: loginUrl(ctx, returnTo) }),
+      ...(NOT_RETRYABLE.has(error.code) ? {} : { retryUrl: context === 'prefill' || purpose === 'prefill' ? withQuery(ctx.paths.prefill, returnTo) : loginUrl(ctx, returnTo) }),
       ...(authenticated && error.code === 'state_mismatch' ? { continueUrl: returnTo } : {}),
       ...(error instanceof MissingClaimsError ? { missingClaims: error.claims } : {}),
       ...(developerDetailFor(error) ? { developerDetail: developerDetailFor(error) } : {}),

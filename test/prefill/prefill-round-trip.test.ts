@@ -227,6 +227,28 @@ describe('the session that receives the claims', () => {
 });
 
 describe('prefill callbacks that must not fill anything', () => {
+  it('declined at mojeID: access_denied, nothing filled, and "Try again" fills the form again rather than logging in', async () => {
+    app = await startPrefillApp();
+    const browser = new TestBrowser();
+    const started = await browser.get(`${app.origin}/checkout/fill`);
+    const callback = await loginThroughSimulator(new URL(started.location as string), { account: 'partial', deny: true });
+    const page = await browser.get(callback);
+    expect(app.errors.map((e) => e.code)).toEqual(['access_denied']);
+    expect(page.status).toBe(app.errors[0]?.status);
+    expect(page.body).toContain('class="mojeid-retry" href="/auth/mojeid/prefill?returnTo=%2Fcheckout"');
+    expect((await checkout(browser)).prefill).toBeNull();
+    expect(app.verifyCalls).toBe(0);
+  });
+
+  it('a prefill that cannot start (mojeID unreachable) offers the prefill again, not a login', async () => {
+    app = await startPrefillApp({ issuer: 'http://127.0.0.1:9/oidc/', httpTimeout: 2 } as MojeIdRouterOptions);
+    const browser = new TestBrowser();
+    const page = await browser.get(`${app.origin}/auth/mojeid/prefill?returnTo=%2Fcheckout`);
+    expect(app.errors.map((e) => e.code)).toEqual(['provider_unavailable']);
+    expect(page.status).toBe(app.errors[0]?.status);
+    expect(page.body).toContain('class="mojeid-retry" href="/auth/mojeid/prefill?returnTo=%2Fcheckout"');
+  });
+
   it('a replayed callback is state_mismatch (already_used) and leaves no second copy', async () => {
     app = await startPrefillApp();
     const browser = new TestBrowser();
