@@ -25,7 +25,8 @@ import {
   type AssuranceLevel,
   type LoginMethod,
 } from './assurance.js';
-import { ACCOUNT_REQUIREMENT_CLAIMS, isSafeRelativePath, resolveConfig, type MojeIdConfig, type MojeIdOptions } from './config.js';
+import { ACCOUNT_REQUIREMENT_CLAIMS, resolveConfig, type MojeIdConfig, type MojeIdOptions } from './config.js';
+import { isSafeRelativePath } from './url-checks.js';
 import { combineLoginOptions } from './login-options.js';
 import { renewalForConfig } from './client-registration/configured-renewal.js';
 import type { CredentialRenewal, RenewalHooks, RenewalRetryOptions } from './client-registration/renewal.js';
