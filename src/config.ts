@@ -39,8 +39,6 @@ export {
 } from './config-schema.js';
 export type { ConfigurationSchemaEntry } from './config-schema.js';
 export { renderConfigurationTable, renderEnvExample } from './config-render.js';
-export type { AssuranceLevel, LoginMethod } from './assurance.js';
-export { acrSatisfies, assuranceLevelOf, parseAssuranceLevel } from './assurance.js';
 
 /** The validated, complete configuration every other module reads. Frozen. */
 export interface MojeIdConfig {

@@ -30,12 +30,13 @@ export { mojeIdLoginOf } from './login-record.js';
 export type { MojeIdLoginRecord } from './login-record.js';
 export {
   ASSURANCE_LEVELS,
+  acrSatisfies,
   LOGIN_METHODS,
   LOGIN_METHOD_ACR,
   acrSatisfiesLoginMethod,
   parseLoginMethod,
 } from './assurance.js';
-export type { LoginMethod } from './assurance.js';
+export type { AssuranceLevel, LoginMethod } from './assurance.js';
 export { REGISTRATION_STATUSES, NOTIFY_BODY_LIMIT } from './routes/account-creation.js';
 export type {
   AccountCreationOptions,
@@ -76,7 +77,6 @@ export type { Locale } from './views/messages.js';
 export {
   resolveConfig,
   optionsFromEnvironment,
-  acrSatisfies,
   CONFIGURATION_SCHEMA,
   ASSURANCE_LEVEL_URIS,
   SUPPORTED_SCOPES,
@@ -84,7 +84,6 @@ export {
 export type {
   MojeIdOptions,
   MojeIdConfig,
-  AssuranceLevel,
   ClaimRequirement,
   TokenEndpointAuthMethod,
   LocaleSetting,
