@@ -3,7 +3,7 @@
  * library's part of `.env.example`, grouped and commented. Both are generated, and tests fail when
  * the committed files differ from what this renders (`npm run docs` rewrites them).
  */
-import { SCHEMA, type ConfigurationGroup, type SchemaEntry } from './config-schema.js';
+import { SCHEMA, defaultTextOf, type ConfigurationGroup, type SchemaEntry } from './config-schema.js';
 
 /** Headings and introductions of the `.env.example` sections, in order. */
 const GROUPS: Readonly<Record<ConfigurationGroup, { readonly heading: string; readonly intro?: string }>> = {
@@ -28,14 +28,6 @@ const GROUPS: Readonly<Record<ConfigurationGroup, { readonly heading: string; re
 };
 
 const ENV_WIDTH = 100;
-
-/** The default as the reference states it: the words of `defaultText`, else the value. */
-export function defaultTextOf(entry: SchemaEntry): string {
-  if (entry.defaultText !== undefined) return entry.defaultText;
-  const value = entry.default;
-  if (value === undefined || (Array.isArray(value) && value.length === 0)) return '(none)';
-  return String(value);
-}
 
 /** docs/configuration.md's option table, from the schema. */
 export function renderConfigurationTable(): string {

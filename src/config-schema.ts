@@ -294,9 +294,27 @@ export type CheckedOptions = {
   [E in Entry as E['option']]: E extends SchemaEntry<SchemaOption, infer V> ? (E extends { readonly default: V } ? V : V | undefined) : never;
 };
 
+/** The default as the reference states it: the words of `defaultText`, else the value. */
+export function defaultTextOf(entry: SchemaEntry): string {
+  if (entry.defaultText !== undefined) return entry.defaultText;
+  const value = entry.default;
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) return '(none)';
+  return String(value);
+}
+
 /** The public view of an entry: what the reference documents. */
-export type ConfigurationSchemaEntry = Pick<SchemaEntry, 'option' | 'variable' | 'description' | 'defaultText' | 'example'>;
-export const CONFIGURATION_SCHEMA: readonly ConfigurationSchemaEntry[] = SCHEMA;
+export interface ConfigurationSchemaEntry {
+  readonly option: SchemaOption;
+  readonly variable: string;
+  readonly description: string;
+  readonly defaultText: string;
+  readonly example: string;
+}
+export const CONFIGURATION_SCHEMA: readonly ConfigurationSchemaEntry[] = Object.freeze(
+  (SCHEMA as readonly SchemaEntry[]).map((e) =>
+    Object.freeze({ option: e.option, variable: e.variable, description: e.description, defaultText: defaultTextOf(e), example: e.example }),
+  ),
+);
 
 /** Reads `MOJEID_*` variables into options; a variable whose text cannot be read at all becomes an issue. */
 export function optionsFromEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): {

@@ -17,8 +17,8 @@ interface Generated {
 
 const CONFIGURATION_MD: Generated = {
   file: path.resolve(process.cwd(), 'docs', 'configuration.md'),
-  start: '<!-- generated from src/config.ts: start -->',
-  end: '<!-- generated from src/config.ts: end -->',
+  start: '<!-- generated from src/config-schema.ts: start -->',
+  end: '<!-- generated from src/config-schema.ts: end -->',
   render: () => `\n${renderConfigurationTable()}\n`,
 };
 
