@@ -62,8 +62,6 @@ export function registrationClientUriFor(issuer: string, clientId: string): stri
   return `${issuer.endsWith('/') ? issuer : `${issuer}/`}registration/?client_id=${encodeURIComponent(clientId)}`;
 }
 
-/** 127.0.0.0/8, ::1 and localhost: the only hosts where plain http is acceptable. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
-}
+// Moved to the leaf url-checks.ts (configuration and client registration use it without
+// depending on this module); re-exported for the modules that import it from here.
+export { isLoopbackHost } from './url-checks.js';

@@ -33,12 +33,13 @@ export { mojeIdLoginOf } from './login-record.js';
 export type { MojeIdLoginRecord } from './login-record.js';
 export {
   ASSURANCE_LEVELS,
+  acrSatisfies,
   LOGIN_METHODS,
   LOGIN_METHOD_ACR,
   acrSatisfiesLoginMethod,
   parseLoginMethod,
 } from './assurance.js';
-export type { LoginMethod } from './assurance.js';
+export type { AssuranceLevel, LoginMethod } from './assurance.js';
 export { REGISTRATION_STATUSES, NOTIFY_BODY_LIMIT } from './routes/account-creation.js';
 export type {
   AccountCreationOptions,
@@ -79,7 +80,6 @@ export type { Locale } from './views/messages.js';
 export {
   resolveConfig,
   optionsFromEnvironment,
-  acrSatisfies,
   CONFIGURATION_SCHEMA,
   ASSURANCE_LEVEL_URIS,
   SUPPORTED_SCOPES,
@@ -87,7 +87,6 @@ export {
 export type {
   MojeIdOptions,
   MojeIdConfig,
-  AssuranceLevel,
   ClaimRequirement,
   TokenEndpointAuthMethod,
   LocaleSetting,

@@ -48,7 +48,7 @@ export function loginMethodProblem(value: unknown): string | undefined {
 
 export function maxAgeProblem(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return undefined;
-  return `expected whole seconds (0 or more), got ${JSON.stringify(value)}`;
+  return `expected a whole number of seconds (0 or more), got ${JSON.stringify(value)}`;
 }
 
 /** The per-request options that shape the authorization request. */

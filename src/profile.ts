@@ -3,7 +3,7 @@
  * written for other strategies reads it), plus everything mojeID-specific: the normalised claims
  * catalogue (Appendix 1), the raw ID token and UserInfo claims, the eIDAS level and the tokens.
  */
-import type { AssuranceLevel } from './config.js';
+import type { AssuranceLevel } from './assurance.js';
 import { assuranceLevelOf, loginMethodOf, type LoginMethod } from './assurance.js';
 import type { ClaimProblem } from './claims/normalise.js';
 import type { MojeIdClaims } from './claims/types.js';

@@ -7,8 +7,9 @@
 import { CredentialStoreError } from '../errors.js';
 import type { ClientRegistration } from './types.js';
 
-/** Where the credentials go when renewal is on and no store is configured (relative to the working directory). */
-export const DEFAULT_CREDENTIALS_FILE = '.mojeid-credentials.json';
+// The default file is the configuration's (its schema documents it); re-exported here, where the
+// stores and the public API have always taken it from.
+export { DEFAULT_CREDENTIALS_FILE } from '../config-schema.js';
 
 /** The five values of a registration answer that logging in and renewing need. */
 export interface StoredCredentials {

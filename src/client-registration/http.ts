@@ -5,7 +5,7 @@
  * points), and mojeID's JSON errors (Appendix 6.6) turned into `ClientRegistrationError`s that say
  * what to check.
  */
-import { checkUrl } from '../config.js';
+import { checkUrl } from '../url-checks.js';
 import { ENVIRONMENTS } from '../environments.js';
 import { ClientRegistrationError, ConfigurationError, ProviderUnavailableError } from '../errors.js';
 import { limitedFetch, ResponseTooLargeError } from '../bounded-fetch.js';

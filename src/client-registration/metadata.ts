@@ -2,7 +2,7 @@
  * Checks client metadata before it is sent, so a typo is named here instead of coming back as
  * mojeID's terse `invalid_request` (Appendix 6.6), and builds the JSON body of §5.1.3's examples.
  */
-import { isLoopbackHost } from '../environments.js';
+import { isLoopbackHost } from '../url-checks.js';
 import { ConfigurationError, type ConfigurationIssue } from '../errors.js';
 import type { ClientMetadataChanges } from './types.js';
 

@@ -3,7 +3,7 @@
  * protocol's own snake_case names so values can be compared with the manual and mojeID's answers
  * directly (openid-client names metadata the same way).
  */
-import type { TokenEndpointAuthMethod } from '../config.js';
+import type { TokenEndpointAuthMethod } from '../config-options.js';
 import type { MojeIdEnvironmentName } from '../environments.js';
 
 /** What a service registers. Only `redirect_uris` is required. */

@@ -1,4 +1,5 @@
-import { resolveConfig, optionsFromEnvironment, acrSatisfies, renderConfigurationTable } from '../../src/config.js';
+import { acrSatisfies } from '../../src/assurance.js';
+import { resolveConfig, optionsFromEnvironment, renderConfigurationTable } from '../../src/config.js';
 import { ConfigurationError } from '../../src/errors.js';
 
 const VALID_ENV = {
