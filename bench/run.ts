@@ -17,7 +17,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result as CannonResult } from 'autocannon';
-import { TestCertificateAuthority, loginThroughSimulator } from 'passport-mojeid-oidc/simulator';
+import { TestCertificateAuthority, loginThroughSimulator } from 'mojeid-simulator';
 import { Child } from './child.js';
 import {
   LIBRARIES,

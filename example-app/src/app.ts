@@ -102,9 +102,9 @@ export interface ExampleApp {
   readonly mojeid: MojeIdConfig;
   /** The in-process simulator, when no real mojeID client is configured. */
   readonly simulator:
-    | (Pick<import('passport-mojeid-oidc/simulator').RunningSimulator, 'origin' | 'issuer'> &
+    | (Pick<import('mojeid-simulator').RunningSimulator, 'origin' | 'issuer'> &
         // What a user does in their mojeID profile, for the offline-access tests (docs/offline-access.md).
-        Pick<import('passport-mojeid-oidc/simulator').RunningSimulator, 'revokeGrants' | 'updateClaims'>)
+        Pick<import('mojeid-simulator').RunningSimulator, 'revokeGrants' | 'updateClaims'>)
     | undefined;
   /**
    * Where the simulator sends its registration notifications (ch. 6): with the app on plain http,
@@ -138,7 +138,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     await redis?.close();
     throw error;
   }
-  let simulator: Awaited<ReturnType<typeof import('passport-mojeid-oidc/simulator').startSimulator>> | undefined;
+  let simulator: Awaited<ReturnType<typeof import('mojeid-simulator').startSimulator>> | undefined;
   let notificationServer: https.Server | undefined;
   try {
     const demoAccountCreated = options.seedDemoAccount === false ? false : await db.seedDemoAccount();
@@ -147,7 +147,7 @@ export async function createExampleApp(options: ExampleAppOptions): Promise<Exam
     // imported only then, so a deployment against the real mojeID does not need oidc-provider.
     let provider: { issuer: string; clientId: string; clientSecret: string } | undefined;
     if (config.useSimulator) {
-      const { startSimulator } = await import('passport-mojeid-oidc/simulator');
+      const { startSimulator } = await import('mojeid-simulator');
       simulator = await startSimulator({
         host: options.simulatorHost ?? '127.0.0.1',
         port: config.simulatorPort,

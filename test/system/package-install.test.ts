@@ -3,7 +3,7 @@
  * builds first), installed with its peers into two fresh apps outside the repository, an ES
  * module app on Express 5 and a CommonJS app on Express 4. Each imports the installed package by
  * its name, protects a page with `requireMojeIdLogin()`, and logs in through the simulator of
- * `passport-mojeid-oidc/simulator` in its own Node process on 127.0.0.1.
+ * `mojeid-simulator` in its own Node process on 127.0.0.1.
  *
  * Needs npm and the dependencies in npm's cache (`npm ci` puts them there) or the npm registry;
  * it fails naming what is missing.
@@ -132,7 +132,7 @@ import express from 'express';
 import session from 'express-session';
 import passport from 'passport';
 import { mojeid, requireMojeIdLogin } from 'passport-mojeid-oidc';
-import { CookieJar, loginThroughSimulator, startSimulator } from 'passport-mojeid-oidc/simulator';
+import { CookieJar, loginThroughSimulator, startSimulator } from 'mojeid-simulator';
 const library = import.meta.resolve('passport-mojeid-oidc');
 ${APP_BODY}`,
   },
@@ -144,7 +144,7 @@ const express = require('express');
 const session = require('express-session');
 const passport = require('passport');
 const { mojeid, requireMojeIdLogin } = require('passport-mojeid-oidc');
-const { CookieJar, loginThroughSimulator, startSimulator } = require('passport-mojeid-oidc/simulator');
+const { CookieJar, loginThroughSimulator, startSimulator } = require('mojeid-simulator');
 const library = require('node:url').pathToFileURL(require.resolve('passport-mojeid-oidc')).href;
 (async () => {
 ${APP_BODY}

@@ -13,7 +13,7 @@
 import type { KoaContext, Middleware } from 'oidc-provider';
 import type { MemoryStore } from './adapter.js';
 import { mojeidDiscoveryDocument } from './discovery.js';
-import { registrationClientUriFor } from '../environments.js';
+import { registrationClientUriFor } from 'passport-mojeid-oidc';
 import { DEFAULT_DYNAMIC_CLIENT_LIFETIME } from './registration.js';
 import type { SimulatorMode } from './types.js';
 

@@ -20,7 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KoaContext, Middleware } from 'oidc-provider';
 import type Provider from 'oidc-provider';
-import { registrationClientUriFor } from '../environments.js';
+import { registrationClientUriFor } from 'passport-mojeid-oidc';
 import type { MemoryStore } from './adapter.js';
 
 /** §5.1.3: "Registration created this way will expire after 24 hours". */
