@@ -4,7 +4,7 @@ const base = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^passport-mojeid-oidc$': '<rootDir>/src/index.ts',
-    '^passport-mojeid-oidc/simulator$': '<rootDir>/src/simulator/index.ts',
+    '^mojeid-simulator$': '<rootDir>/simulator/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -2,7 +2,7 @@
  * Child process: the mojeID simulator (oidc-provider), for the real logins that give scenario 1
  * its sessions. Clients are added over IPC once each app knows its port.
  */
-import { startSimulator } from 'passport-mojeid-oidc/simulator';
+import { startSimulator } from 'mojeid-simulator';
 import { CLIENT_ID, CLIENT_SECRET, tell, type ParentToChild } from './common.js';
 
 const simulator = await startSimulator({ clients: [] });

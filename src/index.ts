@@ -92,7 +92,7 @@ export type {
   LocaleSetting,
   ConfigurationSchemaEntry,
 } from './config.js';
-export { ENVIRONMENTS, WHY_MOJEID_URL } from './environments.js';
+export { ENVIRONMENTS, WHY_MOJEID_URL, registrationClientUriFor } from './environments.js';
 export type { MojeIdEnvironmentName, MojeIdEndpoints } from './environments.js';
 export {
   MojeIdError,

@@ -3,7 +3,7 @@
  * session, each library against the baseline (express-session + Passport, no OIDC). The sessions
  * come from real logins through the mojeID simulator, or from the minimal provider if that fails.
  */
-import { loginThroughSimulator } from 'passport-mojeid-oidc/simulator';
+import { loginThroughSimulator } from 'mojeid-simulator';
 import type { Child } from '../child.js';
 import { LIBRARIES, LIBRARY_LABELS, LOGIN_PATHS, PROTECTED_PATH, TOKEN_AUTH_METHODS, type AppSpec, type Library } from '../common.js';
 import { Jar, expectProtectedPage, get, login, request } from '../driver.js';

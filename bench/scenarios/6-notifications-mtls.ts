@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestCertificateAuthority } from 'passport-mojeid-oidc/simulator';
+import { TestCertificateAuthority } from 'mojeid-simulator';
 import { Background, S, alternate, appStats, cpuMs, fmt, log, median, resultsDir, startApp, usable, waitForQuiet, type Ready } from '../harness.js';
 import { notifyLoop } from '../notify.js';
 import { summariseProfile, type ProfileSummary } from '../profile.js';

@@ -55,9 +55,9 @@ export interface ExampleApp {
   readonly mojeid: MojeIdConfig;
   /** The in-process simulator, when no real mojeID client is configured. */
   readonly simulator:
-    | (Pick<import('passport-mojeid-oidc/simulator').RunningSimulator, 'origin' | 'issuer'> &
+    | (Pick<import('mojeid-simulator').RunningSimulator, 'origin' | 'issuer'> &
         // What a user does in their mojeID profile, for the offline-access tests (docs/offline-access.md).
-        Pick<import('passport-mojeid-oidc/simulator').RunningSimulator, 'revokeGrants' | 'updateClaims'>)
+        Pick<import('mojeid-simulator').RunningSimulator, 'revokeGrants' | 'updateClaims'>)
     | undefined;
   /**
    * Where the simulator sends its registration notifications (ch. 6): with the app on plain http,

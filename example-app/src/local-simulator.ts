@@ -4,7 +4,7 @@
  * It is imported only then, so a deployment against the real mojeID does not load it.
  */
 import { randomBytes } from 'node:crypto';
-import type { RunningSimulator } from 'passport-mojeid-oidc/simulator';
+import type { RunningSimulator } from 'mojeid-simulator';
 import type { AppConfig } from './config.js';
 
 export interface LocalSimulator {
@@ -14,7 +14,7 @@ export interface LocalSimulator {
 }
 
 export async function startLocalSimulator(config: AppConfig, host: string): Promise<LocalSimulator> {
-  const { startSimulator } = await import('passport-mojeid-oidc/simulator');
+  const { startSimulator } = await import('mojeid-simulator');
   const simulator = await startSimulator({
     host,
     port: config.simulatorPort,

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { temporaryDirectory, tokenEndpointVerdict } from '../client-registration/helpers.js';
 
 const CLI = path.resolve(process.cwd(), 'dist', 'cli', 'index.js');

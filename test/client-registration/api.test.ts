@@ -21,7 +21,7 @@ import {
   type ClientRegistration,
 } from '../../src/index.js';
 import { fetchProviderMetadata, webfingerIssuer } from '../../src/client-registration/discovery.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { tokenEndpointVerdict } from './helpers.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:1/auth/mojeid/callback';

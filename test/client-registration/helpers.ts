@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loginThroughSimulator } from '../../src/simulator/index.js';
+import { loginThroughSimulator } from 'mojeid-simulator';
 import type { CredentialStore, StoredCredentials } from '../../src/index.js';
 import type { TestApp } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';

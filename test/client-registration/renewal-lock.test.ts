@@ -11,7 +11,7 @@ import {
   type ClientRegistration,
   type CredentialStore,
 } from '../../src/index.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { eventually, temporaryDirectory, tokenEndpointVerdict } from './helpers.js';
 
 let sim: RunningSimulator | undefined;

@@ -19,7 +19,7 @@ import {
   type MojeIdRouterOptions,
   type RenewalErrorEvent,
 } from '../../src/index.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { CALLBACK_PATH, MemoryCredentialStore, eventually, loginThroughApp, temporaryDirectory, tokenEndpointVerdict } from './helpers.js';
 

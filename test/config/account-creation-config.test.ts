@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigurationError, resolveConfig, type MojeIdOptions } from '../../src/index.js';
-import { TestCertificateAuthority, selfSignedCertificate } from '../../src/simulator/test-ca.js';
+import { TestCertificateAuthority, selfSignedCertificate } from 'mojeid-simulator';
 
 const base = { clientId: 'abc', clientSecret: 's', baseUrl: 'https://shop.example.cz', useEnvironment: false } as const;
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { jest } from '@jest/globals';
 import type { Express } from 'express';
-import { CookieJar, loginThroughSimulator, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { CookieJar, loginThroughSimulator, startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { ROOT, removeGeneratedIfEmpty, runnableBlock } from './code-blocks.js';
 
 const GENERATED = path.join(ROOT, 'test', 'docs', '.generated', `quick-start-${process.pid}`);

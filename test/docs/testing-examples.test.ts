@@ -10,8 +10,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { CONFIGURATION_SCHEMA } from '../../src/index.js';
-import { parseCliOptions, startupText } from '../../src/simulator/cli-options.js';
-import { TEST_ACCOUNTS, loginThroughSimulator } from '../../src/simulator/index.js';
+import { parseCliOptions, startupText } from '../../simulator/src/cli-options.js';
+import { TEST_ACCOUNTS, loginThroughSimulator } from 'mojeid-simulator';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { ROOT, removeGeneratedIfEmpty, runnableBlock } from './code-blocks.js';
@@ -49,7 +49,7 @@ function writeExample(runner: string, files: Record<string, string>): string {
 
 beforeAll(() => {
   // The examples import the package by its name, which resolves to the build, as for an app.
-  for (const built of ['dist/index.js', 'dist/simulator/index.js', 'dist/simulator/cli.js']) {
+  for (const built of ['dist/index.js', 'simulator/dist/index.js', 'simulator/dist/cli.js']) {
     if (!existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run npm run build (npm test does) first`);
   }
   mkdirSync(GENERATED, { recursive: true });
@@ -133,7 +133,7 @@ describe('the simulator CLI as the page shows it', () => {
     const section = page.slice(page.indexOf('### The test accounts'), page.indexOf('## In your tests'));
     const table = [...section.matchAll(/^\| `([\w-]+)` \| /gm)].map((m) => m[1]);
     expect(table).toEqual(TEST_ACCOUNTS.map((a) => a.id));
-    const help = await run([path.join(ROOT, 'dist', 'simulator', 'cli.js'), '--help'], ROOT);
+    const help = await run([path.join(ROOT, 'simulator', 'dist', 'cli.js'), '--help'], ROOT);
     expect(help.code).toBe(0);
     for (const account of TEST_ACCOUNTS) expect(help.output).toMatch(new RegExp(`^  ${account.id}\\s+${account.label.replace(/[()]/g, '\\$&')}: `, 'm'));
   });
@@ -149,7 +149,7 @@ describe('the simulator CLI as the page shows it', () => {
     it('for a client given on the command line', async () => {
       let printed = '';
       app = await startApp(async (origin) => {
-        const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'simulator', 'cli.js'), '--port', '0', '--client-id', 'cli-app', '--client-secret', 'cli-secret', '--redirect-uri', `${origin}/auth/mojeid/callback`], {
+        const child = spawn(process.execPath, [path.join(ROOT, 'simulator', 'dist', 'cli.js'), '--port', '0', '--client-id', 'cli-app', '--client-secret', 'cli-secret', '--redirect-uri', `${origin}/auth/mojeid/callback`], {
           env: childEnv(),
           stdio: ['ignore', 'pipe', 'inherit'],
         });

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createExampleApp, type ExampleApp } from '../../example-app/src/app.js';
 import { loadConfig } from '../../example-app/src/config.js';
-import { selfSignedCertificate } from '../../src/simulator/test-ca.js';
+import { selfSignedCertificate } from 'mojeid-simulator';
 import { Client, TEST_SESSION_SECRET, csrfFrom, loginWithMojeId, startExample, type Hop, type RunningExample } from './harness.js';
 
 let app: RunningExample | undefined;

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { TEST_ACCOUNTS } from 'passport-mojeid-oidc/simulator';
+import { TEST_ACCOUNTS } from 'mojeid-simulator';
 import { Client, csrfFrom, loginWithMojeId, startExample, type RunningExample } from './harness.js';
 
 const PARTIAL = TEST_ACCOUNTS.find((a) => a.id === 'partial');

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { loginThroughSimulator } from 'passport-mojeid-oidc/simulator';
+import { loginThroughSimulator } from 'mojeid-simulator';
 import { createExampleApp, type ExampleApp } from '../../example-app/src/app.js';
 import { loadConfig } from '../../example-app/src/config.js';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../example-app/src/config.js';
 import { issuesOf } from './config-issues.js';
-import { TestCertificateAuthority, selfSignedCertificate } from '../../src/simulator/test-ca.js';
+import { TestCertificateAuthority, selfSignedCertificate } from 'mojeid-simulator';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-config-'));
 const cert = selfSignedCertificate({ commonName: 'localhost', kind: 'server', hosts: ['localhost'] });

@@ -5,7 +5,7 @@
  * with no first-login choice; other accounts and other configurations go the ordinary way.
  */
 import { afterEach, expect, it } from '@jest/globals';
-import { TEST_ACCOUNTS } from 'passport-mojeid-oidc/simulator';
+import { TEST_ACCOUNTS } from 'mojeid-simulator';
 import { Client, csrfFrom, loginWithMojeId, startExample, type RunningExample } from './harness.js';
 
 const PARTIAL_SUB = String(TEST_ACCOUNTS.find((a) => a.id === 'partial')?.claims['sub']);

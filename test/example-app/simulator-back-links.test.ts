@@ -5,7 +5,7 @@
  * the origin of a registered client's redirect URI, never something the request names.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { CookieJar, loginThroughSimulator } from 'passport-mojeid-oidc/simulator';
+import { CookieJar, loginThroughSimulator } from 'mojeid-simulator';
 import { Client, csrfFrom, startExample, type RunningExample } from './harness.js';
 
 let app: RunningExample | undefined;

@@ -2,7 +2,7 @@
  * A small OpenID provider for tests that must control every byte: it answers authorization
  * requests at once (no UI), signs ID tokens with jose, and can be told per test how to misbehave
  * (wrong iss, bad signature, acr too low, slow or huge responses …). The real simulator
- * (src/simulator) is for the honest flows; this one proves we refuse dishonest ones.
+ * (the mojeid-simulator package, simulator/) is for the honest flows; this one proves we refuse dishonest ones.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TestCertificateAuthority, loginThroughSimulator, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { TestCertificateAuthority, loginThroughSimulator, startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import type { MojeIdRouterOptions, MojeIdProfile, VerifyCallback } from '../../src/index.js';
 import { TestBrowser, type Hop } from '../helpers/browser.js';
 import { startNotifyApp, type NotifyApp } from '../helpers/notify.js';

@@ -4,7 +4,7 @@
  * mode (§5.1.12 spelling). A login succeeds when the provider asserts what was asked for, and
  * fails when a lower level or no `acr` comes back.
  */
-import { loginThroughSimulator, startSimulator, TEST_ACCOUNTS, type RunningSimulator, type SimulatorAccount, type SimulatorMode } from '../../src/simulator/index.js';
+import { loginThroughSimulator, startSimulator, TEST_ACCOUNTS, type RunningSimulator, type SimulatorAccount, type SimulatorMode } from 'mojeid-simulator';
 import type { MojeIdRouterOptions } from '../../src/index.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';

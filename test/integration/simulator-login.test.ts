@@ -2,7 +2,7 @@
  * The whole flow against the local mojeID simulator, through real HTTP: login page ->
  * authorization -> simulator login and consent -> callback -> /me -> logout -> mojeID logout.
  */
-import { startSimulator, loginThroughSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, loginThroughSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import type { MojeIdRouterOptions } from '../../src/index.js';

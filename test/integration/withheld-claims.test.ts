@@ -3,7 +3,7 @@
  * .txt): `null`, which the simulator in production mode does too. A withheld essential claim ends
  * on the missing-claims page; a withheld optional one is simply absent from the profile.
  */
-import { loginThroughSimulator, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { loginThroughSimulator, startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 

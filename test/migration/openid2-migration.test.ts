@@ -4,7 +4,7 @@
  * the real simulator and a real app; an `openid2_id` that is not in the signed ID token, differs
  * between ID token and UserInfo, or is on a host the issuer is not authoritative for links nothing.
  */
-import { loginThroughSimulator, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { loginThroughSimulator, startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { startTestProvider, type Behaviour, type TestProvider } from '../helpers/test-provider.js';

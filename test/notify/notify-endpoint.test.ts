@@ -5,8 +5,8 @@
  */
 import { X509Certificate, createHash } from 'node:crypto';
 import { MemoryRegistrationStore, type PendingRegistration, type RegistrationStore } from '../../src/index.js';
-import { TestCertificateAuthority, selfSignedCertificate, type IssuedCertificate } from '../../src/simulator/test-ca.js';
-import { deliver } from '../../src/simulator/notifications.js';
+import { TestCertificateAuthority, selfSignedCertificate, type IssuedCertificate } from 'mojeid-simulator';
+import { deliver } from '../../simulator/src/notifications.js';
 import { postNotification, startNotifyApp, startVerifyingProxy, type NotifyApp, type VerifyingProxy } from '../helpers/notify.js';
 
 /** Counts the store calls, to show refused requests never reach it. */

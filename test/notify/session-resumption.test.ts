@@ -7,7 +7,7 @@
  */
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { TestCertificateAuthority } from '../../src/simulator/test-ca.js';
+import { TestCertificateAuthority } from 'mojeid-simulator';
 import { startNotifyApp, type NotifyApp } from '../helpers/notify.js';
 
 const cznic = TestCertificateAuthority.create({ commonName: 'Test CZ.NIC root CA' });

@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { checkNotificationTransport, type NotificationTransportOptions } from '../../src/tls/client-cert.js';
-import { TestCertificateAuthority, selfSignedCertificate, type IssuedCertificate } from '../../src/simulator/test-ca.js';
+import { TestCertificateAuthority, selfSignedCertificate, type IssuedCertificate } from 'mojeid-simulator';
 
 const cznic = TestCertificateAuthority.create({ commonName: 'Test CZ.NIC client CA' });
 const otherCa = TestCertificateAuthority.create({ commonName: 'Another CA' });

@@ -4,7 +4,7 @@
  * token, `refreshMojeIdClaims` reads fresh UserInfo and hands back the rotated token, and every
  * dead token (rotated away, revoked, garbage, another client's) is `refresh_token_invalid`.
  */
-import { loginThroughSimulator, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { loginThroughSimulator, startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import {

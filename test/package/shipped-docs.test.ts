@@ -14,6 +14,7 @@ const root = process.cwd();
 const REPOSITORY_ONLY: readonly RepositoryOnly[] = [
   { target: 'docs/screenshots/', images: true, why: "README images: npm's and GitHub's pages show them from the repository; not shipped" },
   { target: 'example-app/', paragraphSays: /\brepository\b/i, why: 'the example app, where the text says it is in the repository' },
+  { target: 'simulator/', paragraphSays: /\brepository\b/i, why: 'the mojeid-simulator package, a workspace of the repository that the library does not ship' },
   { target: 'bench/', docs: ['docs/benchmarks.md'], why: 'the benchmark page describes `npm run bench`, which runs in a clone of the repository' },
   { target: 'src/', docs: ['docs/benchmarks.md'], why: 'the benchmark page names the source file of each change it measured' },
   { target: 'src/claims/catalogue.ts', docs: ['docs/claims.md'], why: 'the generated claims page names the catalogue it is generated from' },
@@ -38,8 +39,18 @@ beforeAll(() => {
 
 describe('the packed package', () => {
   it('ships LICENSE, .env.example (the docs point to it), README.md, CHANGELOG.md and the built library', () => {
-    expect([...files]).toEqual(expect.arrayContaining(['LICENSE', '.env.example', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/simulator/index.js', 'docs/quick-start.md']));
+    expect([...files]).toEqual(expect.arrayContaining(['LICENSE', '.env.example', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'docs/quick-start.md']));
     expect(readFileSync(path.join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 passport-mojeid-oidc contributors\n/);
+  });
+
+  it('ships none of the simulator: it is its own package (simulator/, mojeid-simulator)', () => {
+    expect([...files].filter((f) => /simulator/i.test(f) && !f.startsWith('docs/'))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown>; bin: Record<string, string>; peerDependencies: Record<string, string> };
+    expect({ exports: Object.keys(pkg.exports), bins: Object.keys(pkg.bin), peers: Object.keys(pkg.peerDependencies) }).toEqual({
+      exports: ['.', './package.json'],
+      bins: ['passport-mojeid-oidc'],
+      peers: expect.not.arrayContaining(['oidc-provider']),
+    });
   });
 
   it('ships no screenshots, no source maps, no tests', () => {

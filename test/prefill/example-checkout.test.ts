@@ -3,7 +3,7 @@
  * back to a filled form, with nobody logged in and no local account made.
  */
 import { afterEach, expect, it } from '@jest/globals';
-import { loginThroughSimulator } from 'passport-mojeid-oidc/simulator';
+import { loginThroughSimulator } from 'mojeid-simulator';
 import { Client, startExample, type RunningExample } from '../example-app/harness.js';
 
 let app: RunningExample | undefined;

@@ -6,7 +6,7 @@
 import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
-import { startSimulator, loginThroughSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, loginThroughSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { mojeid, takeMojeIdPrefill, type MojeIdError, type MojeIdRouter, type MojeIdRouterOptions } from '../../src/index.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { listenOnLoopback } from '../helpers/loopback-server.js';

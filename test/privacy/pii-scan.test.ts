@@ -18,7 +18,7 @@ import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { TEST_ACCOUNTS, loginThroughSimulator, startSimulator, type RunningSimulator, type SimulatorAccount } from '../../src/simulator/index.js';
+import { TEST_ACCOUNTS, loginThroughSimulator, startSimulator, type RunningSimulator, type SimulatorAccount } from 'mojeid-simulator';
 import { mojeid, type MojeIdError, type MojeIdProfile, type MojeIdRouterOptions, type VerifyCallback } from '../../src/index.js';
 import { startApp, type TestApp } from '../helpers/app.js';
 import { TestBrowser, type Hop } from '../helpers/browser.js';

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { MemoryRegistrationStore } from '../../src/index.js';
-import { TestCertificateAuthority } from '../../src/simulator/test-ca.js';
+import { TestCertificateAuthority } from 'mojeid-simulator';
 import { postNotification, startNotifyApp, type NotifyApp } from '../helpers/notify.js';
 
 const cznic = TestCertificateAuthority.create({ commonName: 'Test CZ.NIC client CA' });

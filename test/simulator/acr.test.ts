@@ -13,7 +13,7 @@ import {
   TEST_ACCOUNTS,
   type RunningSimulator,
   type SimulatorAccount,
-} from '../../src/simulator/index.js';
+} from 'mojeid-simulator';
 import { codeFlow, discover, startTestSimulator } from './helpers.js';
 
 /** A security key without NIA: `phr` is about the login method, not the eIDAS level. */

@@ -3,7 +3,7 @@
  * dynamic registration (§5.1.3) and clients added at run time.
  */
 import * as client from 'openid-client';
-import { loginThroughSimulator, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { loginThroughSimulator, startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { BASIC_CLIENT, POST_CLIENT, REDIRECT_URI, authorizationRequest, codeFlow, discover, startTestSimulator, userinfoClaims } from './helpers.js';
 
 let sim: RunningSimulator;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLAIM_CATALOGUE } from '../../src/claims/catalogue.js';
-import type { RunningSimulator } from '../../src/simulator/index.js';
+import type { RunningSimulator } from 'mojeid-simulator';
 import { startTestSimulator } from './helpers.js';
 
 const PRODUCTION = JSON.parse(

@@ -2,7 +2,7 @@
  * Discovery, JWKS and WebFinger look like mojeID's (field notes, §5.1.5, ch. 8.3).
  */
 import { CLAIM_CATALOGUE } from '../../src/claims/catalogue.js';
-import type { RunningSimulator } from '../../src/simulator/index.js';
+import type { RunningSimulator } from 'mojeid-simulator';
 import { BASIC_CLIENT, discover, startTestSimulator } from './helpers.js';
 
 const NOT_ADVERTISED = ['code_challenge_methods_supported', 'end_session_endpoint', 'authorization_response_iss_parameter_supported'];

@@ -3,7 +3,7 @@
  * the simulator does not show.
  */
 import type * as client from 'openid-client';
-import { CookieJar, loginThroughSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { CookieJar, loginThroughSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { authorizationRequest, codeFlow, discover, startTestSimulator } from './helpers.js';
 
 describe('CookieJar', () => {

@@ -5,7 +5,7 @@
  */
 import * as client from 'openid-client';
 import { CLAIM_CATALOGUE, type ClaimDefinition } from '../../src/claims/catalogue.js';
-import { CookieJar, EIDAS_LOA_HIGH, EIDAS_LOA_SUBSTANTIAL, TEST_ACCOUNTS, loginThroughSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { CookieJar, EIDAS_LOA_HIGH, EIDAS_LOA_SUBSTANTIAL, TEST_ACCOUNTS, loginThroughSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { REDIRECT_URI, authorizationRequest, codeFlow, discover, idTokenClaims, startTestSimulator, userinfoClaims } from './helpers.js';
 
 const CATALOGUE: readonly ClaimDefinition[] = CLAIM_CATALOGUE;

@@ -11,7 +11,7 @@ import {
   type RunningSimulator,
   type SimulatorClient,
   type SimulatorOptions,
-} from '../../src/simulator/index.js';
+} from 'mojeid-simulator';
 
 /** Never contacted: the driver stops at the first redirect away from the simulator. */
 export const REDIRECT_URI = 'http://127.0.0.1:1/callback';

@@ -3,7 +3,7 @@
  * access (Appendix 1 "Only for full access", ch. 8), and page safety.
  */
 import * as client from 'openid-client';
-import { CookieJar, loginThroughSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { CookieJar, loginThroughSimulator, type RunningSimulator } from 'mojeid-simulator';
 import {
   PARTIAL_ACCESS_CLIENT,
   authorizationRequest,

@@ -3,7 +3,7 @@
  * session ends, and the target of "Create mojeID account" links (Appendix 7).
  */
 import type * as client from 'openid-client';
-import { CookieJar, loginThroughSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { CookieJar, loginThroughSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { authorizationRequest, browserRequest, codeFlow, discover, startTestSimulator } from './helpers.js';
 
 let sim: RunningSimulator;

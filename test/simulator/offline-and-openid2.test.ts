@@ -4,7 +4,7 @@
  * the `claims` parameter asks for it there (OpenID 2.0 to OpenID Connect Migration 1.0 §4).
  */
 import * as client from 'openid-client';
-import { TEST_ACCOUNTS, loginThroughSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { TEST_ACCOUNTS, loginThroughSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { authorizationRequest, codeFlow, discover, idTokenClaims, startTestSimulator } from './helpers.js';
 
 let sim: RunningSimulator;

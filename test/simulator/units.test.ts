@@ -1,13 +1,13 @@
 /**
  * Small pieces: accounts, claims helpers, HTML escaping, CLI options.
  */
-import { EIDAS_LOA_HIGH, EIDAS_LOA_SUBSTANTIAL, amrOf, requestedAcr, selectAcr } from '../../src/simulator/acr.js';
-import { AccountDirectory, EIDAS_HIGH, EIDAS_SUBSTANTIAL, ageOn, subOf, TEST_ACCOUNTS } from '../../src/simulator/accounts.js';
-import type { SimulatorAccount, SimulatorLoginMethod } from '../../src/simulator/types.js';
-import { providerClaimsConfiguration, releasableClaims, requestedClaims } from '../../src/simulator/claims.js';
-import { HELP, parseCliOptions, startupText } from '../../src/simulator/cli-options.js';
-import { mojeidDiscoveryDocument } from '../../src/simulator/discovery.js';
-import { escapeHtml } from '../../src/simulator/views.js';
+import { EIDAS_LOA_HIGH, EIDAS_LOA_SUBSTANTIAL, amrOf, requestedAcr, selectAcr } from '../../simulator/src/acr.js';
+import { AccountDirectory, EIDAS_HIGH, EIDAS_SUBSTANTIAL, ageOn, subOf, TEST_ACCOUNTS } from '../../simulator/src/accounts.js';
+import type { SimulatorAccount, SimulatorLoginMethod } from '../../simulator/src/types.js';
+import { providerClaimsConfiguration, releasableClaims, requestedClaims } from '../../simulator/src/claims.js';
+import { HELP, parseCliOptions, startupText } from '../../simulator/src/cli-options.js';
+import { mojeidDiscoveryDocument } from '../../simulator/src/discovery.js';
+import { escapeHtml } from '../../simulator/src/views.js';
 
 describe('accounts (§8.1)', () => {
   it('has the three recommended accounts with stable ids and 12-character subs', () => {

@@ -4,7 +4,7 @@
  * mode leaves them out. Released claims, and claims the page never offered, are the same in both.
  */
 import type * as client from 'openid-client';
-import type { RunningSimulator } from '../../src/simulator/index.js';
+import type { RunningSimulator } from 'mojeid-simulator';
 import { PARTIAL_ACCESS_CLIENT, codeFlow, discover, idTokenClaims, startTestSimulator, userinfoClaims } from './helpers.js';
 
 let production: RunningSimulator;

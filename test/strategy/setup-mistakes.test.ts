@@ -7,7 +7,7 @@ import { jest } from '@jest/globals';
 import express, { type RequestHandler } from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
-import { loginThroughSimulator, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { loginThroughSimulator, startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { mojeid, requireMojeIdLogin, type MojeIdError, type MojeIdRouter, type MojeIdRouterOptions } from '../../src/index.js';
 import { StateMismatchError } from '../../src/errors.js';
 import { TestBrowser } from '../helpers/browser.js';

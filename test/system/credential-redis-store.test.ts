@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { CredentialRenewal, RedisCredentialStore, registerClient, type CredentialsRenewedEvent } from '../../src/index.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from 'mojeid-simulator';
 
 let redis: ChildProcess;
 let client: Redis;

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { loginThroughSimulator } from 'passport-mojeid-oidc/simulator';
+import { loginThroughSimulator } from 'mojeid-simulator';
 import { createExampleApp } from '../../example-app/src/app.js';
 import { loadConfig } from '../../example-app/src/config.js';
 import { RedisUnavailableError } from '../../example-app/src/redis.js';

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
-import { loginThroughSimulator } from '../../src/simulator/index.js';
+import { loginThroughSimulator } from 'mojeid-simulator';
 import { Client, csrfFrom, type Hop } from '../example-app/harness.js';
 import { REDIS_URL, connectRedis, deleteKeys, testPrefix } from './redis-helpers.js';
 import { freePort } from './redis-process.js';
@@ -70,7 +70,7 @@ beforeAll(async () => {
   redis = await connectRedis();
   const nginx = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
   if (nginx.error) throw new Error(`nginx is not installed (${nginx.error.message}): apt-get install nginx-light`);
-  if (!fs.existsSync(path.resolve('dist/simulator/cli.js'))) throw new Error('dist/ is not built: npm run build');
+  if (!fs.existsSync(path.resolve('simulator/dist/cli.js'))) throw new Error('dist/ is not built: npm run build');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-instances-'));
   // Compiled fresh into the git-ignored example-app/data/, where the package self-reference
   // resolves, as test/example-app/config.test.ts does: a stale example-app/dist would test old code.
@@ -96,7 +96,7 @@ describe('docs/deployment.md: two instances behind nginx', () => {
     // npx mojeid-simulator --port … --client-id shop --client-secret … --redirect-uri <front>/auth/mojeid/callback
     await startProcess(
       process.execPath,
-      [path.resolve('dist/simulator/cli.js'), '--port', String(ports.simulator), '--client-id', 'shop', '--client-secret', SECRET, '--redirect-uri', `${front}/auth/mojeid/callback`],
+      [path.resolve('simulator/dist/cli.js'), '--port', String(ports.simulator), '--client-id', 'shop', '--client-secret', SECRET, '--redirect-uri', `${front}/auth/mojeid/callback`],
       {},
       'mojeID simulator running at',
     );

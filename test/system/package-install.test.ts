@@ -2,8 +2,10 @@
  * The package as a user installs it: `npm pack` of the built library (`npm run test:system`
  * builds first), installed with its peers into two fresh apps outside the repository, an ES
  * module app on Express 5 and a CommonJS app on Express 4. Each imports the installed package by
- * its name, protects a page with `requireMojeIdLogin()`, and logs in through the simulator of
- * `passport-mojeid-oidc/simulator` in its own Node process on 127.0.0.1.
+ * its name, protects a page with `requireMojeIdLogin()`, and logs in through the simulator in its
+ * own Node process on 127.0.0.1. The simulator is its own package (`mojeid-simulator`, the
+ * simulator/ workspace): it is packed too and installed beside the library, whose published
+ * tarball has none of it, as an app's developers would install it.
  *
  * Needs npm and the dependencies in npm's cache (`npm ci` puts them there) or the npm registry;
  * it fails naming what is missing.
@@ -19,6 +21,7 @@ const run = promisify(execFile);
 const root = process.cwd();
 const temporary: string[] = [];
 let tarball: string;
+let simulatorTarball: string;
 
 /** The versions the repository itself is tested with, from package-lock.json. */
 function lockedVersion(entry: string): string {
@@ -50,13 +53,17 @@ function tempDir(name: string): string {
 }
 
 beforeAll(async () => {
-  for (const built of ['dist/index.js', 'dist/simulator/index.js']) {
+  for (const built of ['dist/index.js', 'simulator/dist/index.js']) {
     if (!existsSync(path.join(root, built))) throw new Error(`${built} is missing: run \`npm run build\` (npm run test:system does it first)`);
   }
   const packDir = tempDir('passport-mojeid-oidc-pack');
-  const [packed] = JSON.parse(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], root, 'npm pack')) as { filename: string }[];
-  if (!packed) throw new Error('npm pack --json printed no package');
-  tarball = path.join(packDir, packed.filename);
+  const pack = async (workspace: string[]): Promise<string> => {
+    const [packed] = JSON.parse(await npm(['pack', ...workspace, '--ignore-scripts', '--json', '--pack-destination', packDir], root, 'npm pack')) as { filename: string }[];
+    if (!packed) throw new Error('npm pack --json printed no package');
+    return path.join(packDir, packed.filename);
+  };
+  tarball = await pack([]);
+  simulatorTarball = await pack(['-w', 'mojeid-simulator']);
 }, 2 * 60 * 1000);
 
 afterAll(() => {
@@ -132,7 +139,7 @@ import express from 'express';
 import session from 'express-session';
 import passport from 'passport';
 import { mojeid, requireMojeIdLogin } from 'passport-mojeid-oidc';
-import { CookieJar, loginThroughSimulator, startSimulator } from 'passport-mojeid-oidc/simulator';
+import { CookieJar, loginThroughSimulator, startSimulator } from 'mojeid-simulator';
 const library = import.meta.resolve('passport-mojeid-oidc');
 ${APP_BODY}`,
   },
@@ -144,7 +151,7 @@ const express = require('express');
 const session = require('express-session');
 const passport = require('passport');
 const { mojeid, requireMojeIdLogin } = require('passport-mojeid-oidc');
-const { CookieJar, loginThroughSimulator, startSimulator } = require('passport-mojeid-oidc/simulator');
+const { CookieJar, loginThroughSimulator, startSimulator } = require('mojeid-simulator');
 const library = require('node:url').pathToFileURL(require.resolve('passport-mojeid-oidc')).href;
 (async () => {
 ${APP_BODY}
@@ -165,16 +172,22 @@ describe('the packed package installed into a fresh app', () => {
         express: spec.express,
         'express-session': lockedVersion('express-session'),
         passport: lockedVersion('passport'),
-        'oidc-provider': lockedVersion('oidc-provider'),
       },
+      devDependencies: { 'mojeid-simulator': `file:${simulatorTarball}` },
     }, null, 2)}\n`);
     writeFileSync(path.join(dir, 'app.js'), spec.source);
     await npm(['install', '--prefer-offline', '--no-audit', '--no-fund'], dir, `npm install in ${dir}`);
 
     const installed = path.join(dir, 'node_modules', 'passport-mojeid-oidc');
     const expressVersion = (JSON.parse(readFileSync(path.join(dir, 'node_modules', 'express', 'package.json'), 'utf8')) as { version: string }).version;
-    expect({ express: expressVersion.split('.')[0], envExample: existsSync(path.join(installed, '.env.example')), src: existsSync(path.join(installed, 'src')) })
-      .toEqual({ express: spec.express.split('.')[0], envExample: true, src: false });
+    expect({
+      express: expressVersion.split('.')[0],
+      envExample: existsSync(path.join(installed, '.env.example')),
+      src: existsSync(path.join(installed, 'src')),
+      simulatorInLibrary: existsSync(path.join(installed, 'dist', 'simulator')),
+      // The simulator uses the app's library (a peer dependency), not a copy of its own.
+      secondLibrary: existsSync(path.join(dir, 'node_modules', 'mojeid-simulator', 'node_modules', 'passport-mojeid-oidc')),
+    }).toEqual({ express: spec.express.split('.')[0], envExample: true, src: false, simulatorInLibrary: false, secondLibrary: false });
 
     let stdout: string;
     try {

@@ -8,7 +8,7 @@
  */
 import https from 'node:https';
 import type { Redis } from 'ioredis';
-import { TestCertificateAuthority } from '../../src/simulator/test-ca.js';
+import { TestCertificateAuthority } from 'mojeid-simulator';
 import { postNotification, startNotifyApp, type NotifyApp } from '../helpers/notify.js';
 import { connectRedis, deleteKeys, storesFor, testPrefix } from './redis-helpers.js';
 

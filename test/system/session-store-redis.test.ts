@@ -16,7 +16,7 @@ import type { Redis } from 'ioredis';
 import { Passport } from 'passport';
 import { createClient } from 'redis';
 import { mojeid, type MojeIdRouterOptions } from '../../src/index.js';
-import { loginThroughSimulator, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { loginThroughSimulator, startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { Client } from '../example-app/harness.js';
 import { REDIS_URL, connectRedis, deleteKeys, testPrefix } from './redis-helpers.js';
 

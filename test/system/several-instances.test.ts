@@ -9,7 +9,7 @@
  * Needs Redis at REDIS_URL (default redis://127.0.0.1:6379); without it these tests FAIL.
  */
 import type { Redis } from 'ioredis';
-import { loginThroughSimulator } from '../../src/simulator/index.js';
+import { loginThroughSimulator } from 'mojeid-simulator';
 import { Client, csrfFrom, type Hop } from '../example-app/harness.js';
 import { connectRedis, deleteKeys } from './redis-helpers.js';
 import { startDeployment, type Deployment } from './several-instances.js';

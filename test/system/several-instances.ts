@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { registerClient } from '../../src/index.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from 'mojeid-simulator';
 import { startExample, type RunningExample } from '../example-app/harness.js';
 import { REDIS_URL, testPrefix } from './redis-helpers.js';
 

@@ -33,7 +33,7 @@
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
-import type { Account, Configuration, KoaContext } from 'oidc-provider';
+import type { Account, Configuration, SigningAlgorithm } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import { ACR_VALUES_SUPPORTED, amrOf, requestedAcr, selectAcr } from './acr.js';
 import type { AccountDirectory } from './accounts.js';
@@ -41,6 +41,7 @@ import type { MemoryStore } from './adapter.js';
 import { SCOPES, providerClaimsConfiguration, releasableClaims, withWithheldAsNull } from './claims.js';
 import { enforceMojeidClientAuth } from './client-auth.js';
 import { assertionUrisMetadata, registrationChanges } from './registration.js';
+import type { OidcContext } from './oidc-types.js';
 import { mojeidResponses } from './responses.js';
 import type { SimulatorMode } from './types.js';
 import { PAGE_HEADERS, errorPage } from './views.js';
@@ -111,11 +112,11 @@ const WITHHELD_MODEL = 'SimulatorWithheldClaims';
 
 /** Production mode: remember which granted claims the user withheld, to send them as `null`. */
 export function rememberWithheld(store: MemoryStore, grantId: string, withheld: readonly string[]): void {
-  store.put(WITHHELD_MODEL, grantId, { claims: [...withheld] }, GRANT_TTL);
+  store.put(WITHHELD_MODEL, grantId, { withheld: [...withheld] }, GRANT_TTL);
 }
 
 function withheldUnder(store: MemoryStore, grantId: string | undefined): string[] {
-  const claims = grantId === undefined ? undefined : store.get(WITHHELD_MODEL, grantId)?.['claims'];
+  const claims = grantId === undefined ? undefined : store.get(WITHHELD_MODEL, grantId)?.['withheld'];
   return Array.isArray(claims) ? claims.filter((c): c is string => typeof c === 'string') : [];
 }
 
@@ -124,7 +125,7 @@ function withheldUnder(store: MemoryStore, grantId: string | undefined): string[
  * tokens and UserInfo (`none` aside, which oidc-provider 9 does not offer). oidc-provider keeps
  * for ID tokens and UserInfo only those its one RSA key (or a client secret) can sign with.
  */
-const PRODUCTION_SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'HS256', 'HS384', 'HS512', 'PS256', 'PS384', 'PS512'];
+const PRODUCTION_SIGNING_ALGS: SigningAlgorithm[] = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'HS256', 'HS384', 'HS512', 'PS256', 'PS384', 'PS512'];
 
 const SUB_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -161,7 +162,7 @@ export function withOwnOpenId2Id(claims: Record<string, unknown>, issuer: string
   return { ...claims, openid2_id: `${new URL(issuer).origin}/openid2/${encodeURIComponent(name)}${url.pathname}${url.search}${url.hash}` };
 }
 
-function sendErrorPage(ctx: KoaContext, error: string, description: string | undefined): void {
+function sendErrorPage(ctx: OidcContext, error: string, description: string | undefined): void {
   for (const [name, value] of Object.entries(PAGE_HEADERS)) ctx.set(name, value);
   ctx.type = 'html';
   ctx.body = errorPage(error, description);
@@ -178,15 +179,15 @@ function originOf(uri: string): string | undefined {
 function configuration(setup: ProviderSetup, interactions: Configuration['interactions']): Configuration {
   return {
     adapter: (name: string) => setup.store.adapterFor(name),
-    async findAccount(ctx: KoaContext, sub: string): Promise<Account | undefined> {
+    async findAccount(ctx: OidcContext, sub: string): Promise<Account | undefined> {
       const account = setup.accounts.bySub(sub);
       if (!account) return undefined;
       return {
         accountId: sub,
         async claims() {
           const claims = withOwnOpenId2Id(releasableClaims(account, sub, setup.isFullAccess(ctx.oidc?.client?.clientId)), setup.issuer);
-          if (setup.mode !== 'production') return claims;
-          return withWithheldAsNull(claims, withheldUnder(setup.store, ctx.oidc?.grant?.jti));
+          if (setup.mode !== 'production') return { sub, ...claims };
+          return { sub, ...withWithheldAsNull(claims, withheldUnder(setup.store, ctx.oidc?.grant?.jti)) };
         },
       };
     },
@@ -212,7 +213,9 @@ function configuration(setup: ProviderSetup, interactions: Configuration['intera
     conformIdTokenClaims: true,
     scopes: [...SCOPES],
     subjectTypes: ['public', 'pairwise'],
-    pairwiseIdentifier: async (_ctx: KoaContext, accountId: string, client: { sectorIdentifier: string }) => pairwiseSub(accountId, client.sectorIdentifier),
+    // oidc-provider's clients have a `sectorIdentifier` (the redirect URIs' host or the
+    // sector_identifier_uri's); @types/oidc-provider leaves it to the index signature.
+    pairwiseIdentifier: async (_ctx, accountId, client) => pairwiseSub(accountId, String(client.sectorIdentifier)),
     responseTypes: ['code', 'id_token', 'code id_token', 'none'],
     pkce: { required: () => false },
     routes: {
@@ -248,7 +251,7 @@ function configuration(setup: ProviderSetup, interactions: Configuration['intera
     },
     // Every refresh answers with a new refresh token; the one used is consumed (RFC 9700 §4.14.2).
     rotateRefreshToken: true,
-    clientBasedCORS: (_ctx, origin, client) => client.redirectUris.some((uri) => originOf(uri) === origin),
+    clientBasedCORS: (_ctx, origin, client) => (client.redirectUris ?? []).some((uri) => originOf(uri) === origin),
     async renderError(ctx, out) {
       sendErrorPage(ctx, out.error, out.error_description);
     },

@@ -25,7 +25,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
-import { REGISTRATION_FIELDS, registrationFieldDefinition, validateRegistrationFields } from '../registration/fields.js';
+import { REGISTRATION_FIELDS, registrationFieldDefinition, validateRegistrationFields } from 'passport-mojeid-oidc';
 import type { AccountDirectory } from './accounts.js';
 import {
   deliver,

@@ -18,9 +18,10 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import type { KoaContext, Middleware } from 'oidc-provider';
+import type { OidcContext, OidcMiddleware } from './oidc-types.js';
 import type Provider from 'oidc-provider';
-import { registrationClientUriFor } from '../environments.js';
+import type { ClientMetadata } from 'oidc-provider';
+import { registrationClientUriFor } from 'passport-mojeid-oidc';
 import type { MemoryStore } from './adapter.js';
 
 /** §5.1.3: "Registration created this way will expire after 24 hours". */
@@ -65,14 +66,14 @@ export function newClientSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-function answer(ctx: KoaContext, status: number, body: Record<string, unknown>): void {
+function answer(ctx: OidcContext, status: number, body: Record<string, unknown>): void {
   ctx.status = status;
   ctx.set('Cache-Control', 'no-store');
   ctx.set('Pragma', 'no-cache');
   ctx.body = body;
 }
 
-function refuseToken(ctx: KoaContext, description: string): void {
+function refuseToken(ctx: OidcContext, description: string): void {
   answer(ctx, 401, { error: 'invalid_token', error_description: description });
   ctx.set('WWW-Authenticate', `Bearer realm="mojeID", error="invalid_token"`);
 }
@@ -99,7 +100,7 @@ export interface RegistrationChangeSetup {
 }
 
 /** Handles the Registration Change POST of §5.1.3; everything else passes through. */
-export function registrationChanges(setup: RegistrationChangeSetup): Middleware {
+export function registrationChanges(setup: RegistrationChangeSetup): OidcMiddleware {
   const { provider, store, issuer, lifetime } = setup;
   return async (ctx, next) => {
     const clientId = ctx.query['client_id'];
@@ -133,7 +134,7 @@ export function registrationChanges(setup: RegistrationChangeSetup): Middleware 
 
     const { client_secret: _ignored, ...changes } = body;
     for (const key of IGNORED_IN_CHANGES) delete changes[key];
-    const merged: Record<string, unknown> = { ...stored, ...changes, client_id: clientId };
+    const merged: ClientMetadata = { ...stored, ...changes, client_id: clientId };
     // Members sent as null are removed (RFC 7591 §2: null means "no value").
     for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
     // "The client_secret value is ignored. In case the item is included in the request, a new
@@ -156,7 +157,7 @@ export function registrationChanges(setup: RegistrationChangeSetup): Middleware 
 }
 
 /** Up to 64 KiB of JSON; `undefined` when the body is not JSON. */
-async function readJsonBody(ctx: KoaContext): Promise<unknown> {
+async function readJsonBody(ctx: OidcContext): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req) {
@@ -174,7 +175,7 @@ async function readJsonBody(ctx: KoaContext): Promise<unknown> {
 /** oidc-provider's `extraClientMetadata` setting declaring `assertion_uris` (§6.2). */
 export function assertionUrisMetadata(InvalidClientMetadata: new (description: string) => Error): {
   properties: string[];
-  validator: (ctx: KoaContext, key: string, value: unknown) => void;
+  validator: (ctx: unknown, key: string, value: unknown) => void;
 } {
   return {
     properties: [ASSERTION_URIS],

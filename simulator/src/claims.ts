@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { CLAIM_CATALOGUE, type ClaimDefinition } from '../claims/catalogue.js';
+import { CLAIM_CATALOGUE, type ClaimDefinition } from 'passport-mojeid-oidc';
 import type { SimulatorAccount, SimulatorMode } from './types.js';
 
 const CATALOGUE: readonly ClaimDefinition[] = CLAIM_CATALOGUE;

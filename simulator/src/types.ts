@@ -1,5 +1,5 @@
 /**
- * Public types of the local mojeID simulator (`passport-mojeid-oidc/simulator`).
+ * Public types of the local mojeID simulator (`mojeid-simulator`).
  *
  * @module
  */

@@ -5,14 +5,16 @@
  * logs in through it over real HTTP.
  *
  * ```ts
- * import { startSimulator, loginThroughSimulator } from 'passport-mojeid-oidc/simulator';
+ * import { startSimulator, loginThroughSimulator } from 'mojeid-simulator';
  * const sim = await startSimulator({ clients: [{ client_id: 'app', client_secret: 's', redirect_uris: ['http://127.0.0.1:3000/cb'] }] });
  * // ... build an authorization URL for sim.issuer, then:
  * const callback = await loginThroughSimulator(authorizationUrl, { account: 'nia-high' });
  * await sim.close();
  * ```
  *
- * Needs `oidc-provider` (v9) installed; the library itself never imports it.
+ * Its own package (`mojeid-simulator`, in the library's repository) so the published library
+ * carries none of it; it uses the library's claim catalogue, registration fields and environment
+ * layout through the library's public exports, so the two never disagree.
  *
  * It behaves like production mojeID by default (`mode: 'production'`, CLI `--mode`): production's
  * discovery document, `acr_values` `pwd`/`mod-pr`/`phr` and `http://eidas.europa.eu/LoA/…`,

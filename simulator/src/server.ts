@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { promisify } from 'node:util';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ClientMetadata } from 'oidc-provider';
 import { createAccountCreation } from './account-registration.js';
 import { AccountDirectory, TEST_ACCOUNTS, subOf } from './accounts.js';
 import { MemoryStore } from './adapter.js';
@@ -55,7 +56,7 @@ function checkClient(client: SimulatorClient): void {
   if (assertionProblem) problem(assertionProblem);
 }
 
-function clientMetadata(client: SimulatorClient): Record<string, unknown> {
+function clientMetadata(client: SimulatorClient): ClientMetadata {
   return {
     client_id: client.client_id,
     client_secret: client.client_secret,

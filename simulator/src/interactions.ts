@@ -16,7 +16,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
-import type { InteractionDetails } from 'oidc-provider';
+import type { Interaction } from 'oidc-provider';
 import { subOf, type AccountDirectory } from './accounts.js';
 import type { MemoryStore } from './adapter.js';
 import { SCOPES, displayValue, requestedClaims } from './claims.js';
@@ -76,7 +76,7 @@ export function interactionRouter(setup: InteractionSetup): express.Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '64kb' });
 
-  async function details(req: Request, res: Response): Promise<InteractionDetails | undefined> {
+  async function details(req: Request, res: Response): Promise<Interaction | undefined> {
     const interaction = await provider.interactionDetails(req, res);
     if (interaction.uid !== req.params['uid']) {
       sendPage(res, 400, errorPage('invalid_request', 'Tato stránka patří k jinému přihlášení. / This page belongs to another login.'));

@@ -10,10 +10,10 @@
  *
  * @module
  */
-import type { KoaContext, Middleware } from 'oidc-provider';
+import type { OidcContext, OidcMiddleware } from './oidc-types.js';
 import type { MemoryStore } from './adapter.js';
 import { mojeidDiscoveryDocument } from './discovery.js';
-import { registrationClientUriFor } from '../environments.js';
+import { registrationClientUriFor } from 'passport-mojeid-oidc';
 import { DEFAULT_DYNAMIC_CLIENT_LIFETIME } from './registration.js';
 import type { SimulatorMode } from './types.js';
 
@@ -21,7 +21,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function shapeRegistration(ctx: KoaContext, body: Record<string, unknown>, issuer: string, store: MemoryStore, lifetime: number): void {
+function shapeRegistration(ctx: OidcContext, body: Record<string, unknown>, issuer: string, store: MemoryStore, lifetime: number): void {
   const clientId = body['client_id'];
   if (typeof clientId !== 'string') return;
   if (typeof body['registration_client_uri'] === 'string') {
@@ -43,7 +43,7 @@ function withoutAlgAndUse(key: Record<string, unknown>): Record<string, unknown>
   return rest;
 }
 
-function addClientIdToCallback(ctx: KoaContext, issuer: string): void {
+function addClientIdToCallback(ctx: OidcContext, issuer: string): void {
   const location = ctx.res.getHeader('Location');
   const clientId = ctx.oidc?.client?.clientId;
   if (typeof location !== 'string' || !clientId) return;
@@ -59,7 +59,7 @@ function addClientIdToCallback(ctx: KoaContext, issuer: string): void {
   }
 }
 
-export function mojeidResponses(issuer: string, store: MemoryStore, lifetime = DEFAULT_DYNAMIC_CLIENT_LIFETIME, mode: SimulatorMode = 'production'): Middleware {
+export function mojeidResponses(issuer: string, store: MemoryStore, lifetime = DEFAULT_DYNAMIC_CLIENT_LIFETIME, mode: SimulatorMode = 'production'): OidcMiddleware {
   return async (ctx, next) => {
     const clientQuery = ctx.query['client_id'];
     if (ctx.method === 'GET' && /^\/registration\/?$/i.test(ctx.path) && typeof clientQuery === 'string') {

@@ -17,7 +17,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
-import type { ClientModel, SessionModel } from 'oidc-provider';
+import type { Session } from 'oidc-provider';
 import type { AccountDirectory } from './accounts.js';
 import { LONG_COOKIE } from './provider.js';
 import { PAGE_HEADERS, errorPage, loggedOutPage, logoutPage, type ServiceLink } from './views.js';
@@ -25,20 +25,17 @@ import { PAGE_HEADERS, errorPage, loggedOutPage, logoutPage, type ServiceLink } 
 export const LOGOUT_PATH = '/logout/';
 export const RETURN_PATH = '/return/';
 
-/** Fields oidc-provider has on these models that the local typings leave out. */
-type SessionWithClients = SessionModel & { readonly authorizations?: Readonly<Record<string, unknown>> };
-type ClientWithRedirects = ClientModel & { readonly redirectUris?: readonly string[] };
-
 /** The oidc-provider session the browser's session cookie points at, if any. */
-async function currentSession(provider: Provider, req: Request, res: Response): Promise<SessionWithClients | undefined> {
+async function currentSession(provider: Provider, req: Request, res: Response): Promise<Session | undefined> {
   const ctx = provider.createContext(req, res);
-  const id = ctx.cookies.get(provider.cookieName('session'), LONG_COOKIE);
+  // Signed, as oidc-provider reads it: koa's cookies check the signature by default.
+  const id = ctx.cookies.get(provider.cookieName('session'));
   return id ? provider.Session.find(id) : undefined;
 }
 
 /** A registered client as a link to its site: the origin of its first redirect URI. */
 export async function serviceLink(provider: Provider, clientId: string): Promise<ServiceLink | undefined> {
-  const client = (await provider.Client.find(clientId)) as ClientWithRedirects | undefined;
+  const client = await provider.Client.find(clientId);
   const uri = client?.redirectUris?.[0];
   if (!client || !uri) return undefined;
   let url: URL;
@@ -52,7 +49,7 @@ export async function serviceLink(provider: Provider, clientId: string): Promise
 }
 
 /** The services a session logged in to (oidc-provider keeps one entry per client), one link each. */
-async function servicesOf(provider: Provider, session: SessionWithClients | undefined): Promise<ServiceLink[]> {
+async function servicesOf(provider: Provider, session: Session | undefined): Promise<ServiceLink[]> {
   const links: ServiceLink[] = [];
   for (const clientId of Object.keys(session?.authorizations ?? {})) {
     const link = await serviceLink(provider, clientId);
