@@ -9,7 +9,8 @@ import { checkoutPage, checkoutValues } from '../checkout.js';
 import type { LocalUser } from '../db.js';
 import { verifyPassword } from '../passwords.js';
 import { accountUser } from '../session-user.js';
-import { APP_STYLESHEET, homePage, loginPage } from '../views.js';
+import { APP_STYLESHEET } from '../stylesheet.js';
+import { homePage, loginPage } from '../views.js';
 import { bodyText, returnToOf, type SiteContext } from './context.js';
 
 export function siteRoutes(site: SiteContext): Router {
