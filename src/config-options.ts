@@ -5,7 +5,7 @@
  * `MojeIdConfig`.
  */
 import type { AssuranceLevel, LoginMethod } from './assurance.js';
-import type { CredentialStore } from './client-registration/credential-store.js';
+import type { CredentialStore } from './credential-store-contract.js';
 import type { MojeIdEnvironmentName } from './environments.js';
 import type { AccountRequirement } from './errors.js';
 

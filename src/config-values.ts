@@ -9,7 +9,7 @@ import type { X509Certificate } from 'node:crypto';
 import { readCaCertificates } from './ca-certificates.js';
 import type { ClaimRequirement } from './config-options.js';
 import type { AccountRequirement } from './errors.js';
-import { isAddressOrRange, parseNotifyPin, type NotifyPin } from './tls/client-cert.js';
+import { isAddressOrRange, parseNotifyPin, type NotifyPin } from './tls/notify-settings.js';
 import { checkUrl, isSafeRelativePath } from './url-checks.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };

@@ -24,7 +24,7 @@ import {
   type MojeIdEnvironmentName,
 } from './environments.js';
 import { ConfigurationError, type AccountRequirement, type ConfigurationIssue } from './errors.js';
-import type { NotifyPin } from './tls/client-cert.js';
+import type { NotifyPin } from './tls/notify-settings.js';
 import { isLoopbackHost } from './url-checks.js';
 
 export type { ClaimRequirement, LocaleSetting, MojeIdOptions, TokenEndpointAuthMethod } from './config-options.js';

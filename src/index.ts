@@ -140,4 +140,4 @@ export type {
 } from './client-registration/renewal.js';
 export type { ClientCredentials, CredentialSource, ProviderAgents } from './provider.js';
 export { ClientRegistrationError, RegistrationChangeRefusedError, CredentialStoreError } from './errors.js';
-export type { NotifyPin } from './tls/client-cert.js';
+export type { NotifyPin } from './tls/notify-settings.js';
