@@ -9,7 +9,7 @@ import helmet from 'helmet';
 export function pageSecurityHeaders(): RequestHandler {
   // Plain helmet per request. Running it once and replaying its headers was measured against this
   // form in the same benchmark runs and saved nothing a user would notice (login CPU within the
-  // run-to-run noise, ours / plain 1.04× and HELMET2; docs/benchmarks.md, "Optimisations: kept or
+  // run-to-run noise, ours / plain 1.04× and 0.92× in two batches; docs/benchmarks.md, "Optimisations: kept or
   // reverted"), so the simpler code stays.
   return helmet({
     contentSecurityPolicy: {
