@@ -9,8 +9,8 @@ import helmet from 'helmet';
 export function pageSecurityHeaders(): RequestHandler {
   // Plain helmet per request. Running it once and replaying its headers was measured against this
   // form in the same benchmark runs and saved nothing a user would notice (login CPU within the
-  // run-to-run noise, ours / plain 1.04× and 0.92× in two batches; docs/benchmarks.md, "Optimisations: kept or
-  // reverted"), so the simpler code stays.
+  // run-to-run noise: 1.04x and 0.92x in two batches; docs/benchmarks.md, "Optimisations: kept
+  // or reverted"), so the simpler code stays.
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
