@@ -62,6 +62,8 @@ export interface AppSpec {
    * MemoryStore, and the public origin every instance shares (the redirect URI is built from it).
    */
   redis?: { url: string; prefix: string; baseUrl: string };
+  /** Ours only: the library built from BENCH_VARIANT instead of this checkout's (harness.ts). */
+  variant?: boolean;
   /** BENCH_EXPERIMENTS: replace the global fetch before the library loads. */
   experiment?: 'node-http-fetch';
 }

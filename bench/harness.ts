@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon, { type Result as CannonResult } from 'autocannon';
 import { Child } from './child.js';
 import type { AppSpec, AppStats, ChildToParent, CpuTimes, Library } from './common.js';
@@ -26,6 +26,13 @@ export const PROFILE = process.env['BENCH_PROFILE'] === '1';
 export const EXPERIMENTS = process.env['BENCH_EXPERIMENTS'] === '1';
 /** Write the generated part of docs/benchmarks.md (a full plain run only), as the system tests do with their screenshots. */
 export const UPDATE_DOCS = process.env['UPDATE_DOCS'] === '1';
+/**
+ * BENCH_VARIANT: the built entry point (`dist/index.js`) of another checkout of the library, run as
+ * one more app next to ours in scenarios 1, 2 and 6 (interleaved, same runs) so an optimisation is
+ * judged against its plain form measured under the same conditions. Its app process resolves
+ * `passport-mojeid-oidc` to that file (bench/variant-register.ts); the peers are skipped.
+ */
+export const VARIANT = process.env['BENCH_VARIANT'] ? { path: resolve(process.env['BENCH_VARIANT']), label: process.env['BENCH_VARIANT_LABEL'] ?? 'variant' } : undefined;
 export const ALL_SCENARIOS = ['1', '2', '3', '4', '5', '6', '7'];
 export const ONLY = new Set((process.env['BENCH_ONLY'] ?? ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 
@@ -166,8 +173,13 @@ export async function discoveredEndpoints(issuer: string): Promise<NonNullable<A
 }
 
 export function startApp(spec: AppSpec, execArgv: string[] = []): Child {
-  return new Child('app-main.js', { env: { BENCH_APP: JSON.stringify(spec) }, execArgv });
+  if (spec.variant && !VARIANT) throw new Error('a variant app needs BENCH_VARIANT');
+  const hooks = spec.variant ? ['--import', pathToFileURL(join(root, 'bench', 'dist', 'variant-register.js')).href] : [];
+  return new Child('app-main.js', { env: { BENCH_APP: JSON.stringify(spec) }, execArgv: [...hooks, ...execArgv] });
 }
+
+/** The label of ours built from BENCH_VARIANT. */
+export const variantLabel = (): string => `passport-mojeid-oidc (variant: ${VARIANT?.label ?? '?'})`;
 
 export async function appStats(app: Child, gc = false, prune = false): Promise<AppStats> {
   return (await app.request<Extract<ChildToParent, { type: 'stats' }>>({ type: 'stats', gc, prune })).stats;

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LIBRARY_LABELS, OIDC_LIBRARIES } from './common.js';
-import { QUIET_CORES, S, fmt, mb, median, pairedRatio, root, runsUsed, type MachineInfo, type OidcLibrary } from './harness.js';
+import { QUIET_CORES, S, fmt, mb, median, pairedRatio, root, runsUsed, variantLabel, type MachineInfo, type OidcLibrary, type RunBase } from './harness.js';
 import type { ProfileSummary } from './profile.js';
 import type { S1Row } from './scenarios/1-protected-page.js';
 import type { S2Row } from './scenarios/2-whole-logins.js';
@@ -23,6 +23,8 @@ export interface Results {
   versions: Record<string, string>;
   quick: boolean;
   settings: typeof S;
+  /** BENCH_VARIANT: the other build measured next to ours, and its label. */
+  variant?: { path: string; label: string };
   s1?: S1Row[];
   s2?: S2Row[];
   s3?: S3Row[];
@@ -37,6 +39,21 @@ export interface Results {
 export function table(header: string[], rows: string[][], align?: ('l' | 'r')[]): string {
   const sep = header.map((_, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : ':---'));
   return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/**
+ * BENCH_VARIANT: one figure of ours against the variant, as the median of per-run ratios (ours /
+ * variant, apps measured back to back, quiet pairs first) with every run's ratio beside it, so a
+ * reader sees whether the difference is consistent or one run's luck.
+ */
+function variantComparison<T extends RunBase>(figure: string, ours: { runs: readonly T[] } | undefined, variant: { runs: readonly T[] } | undefined, value: (x: T) => number): string {
+  if (!ours || !variant) return '';
+  const ratio = pairedRatio(ours.runs, variant.runs, value);
+  const perRun = ours.runs.flatMap((x) => {
+    const y = variant.runs.find((z) => z.run === x.run);
+    return y ? [`${fmt(value(x) / value(y), 3)}${x.backgroundCores >= QUIET_CORES || y.backgroundCores >= QUIET_CORES ? '*' : ''}`] : [];
+  });
+  return `${figure}, ours / variant: **${fmt(ratio, 3)}×** (${ratio >= 1 ? '+' : ''}${fmt((ratio - 1) * 100, 1)} %; per run ${perRun.join(' / ')})`;
 }
 
 export function report(r: Results): string {
@@ -54,7 +71,7 @@ export function report(r: Results): string {
       table(
         ['App', 'req/s', 'p99 (ms)', 'req/s vs baseline', 'app CPU µs/request', 'CPU vs baseline', 'all runs (req/s)', 'runs used', 'session in store (bytes)', 'session from'],
         r.s1.map((row) => [
-          LIBRARY_LABELS[row.library],
+          row.variant ? variantLabel() : LIBRARY_LABELS[row.library],
           fmt(row.rps),
           fmt(row.p99, 1),
           `${fmt(row.ratio, 2)}×`,
@@ -68,7 +85,11 @@ export function report(r: Results): string {
         ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
       ),
     );
-    const ours = r.s1.find((x) => x.library === 'ours');
+    const ours = r.s1.find((x) => x.library === 'ours' && !x.variant);
+    const variant = r.s1.find((x) => x.variant);
+    if (variant) {
+      out.push(`\nVariant "${variant.variant ?? ''}" (${r.variant?.path ?? ''}): ${variantComparison('app CPU µs/request', ours, variant, (x) => x.cpuUsPerRequest)}; ${variantComparison('req/s', ours, variant, (x) => x.rps)}.`);
+    }
     if (ours) {
       out.push(
         `\nGoal ours ≥ 0.95× baseline in req/s: **${ours.ratio >= 0.95 ? 'met' : 'not met'}** (${fmt(ours.ratio, 2)}×); app CPU per request ${fmt(ours.cpuRatio, 2)}× the baseline's (the steadier figure when other processes share the machine).`,
@@ -95,7 +116,11 @@ export function report(r: Results): string {
         ]),
       ),
     );
-    const ours = r.s2.find((x) => x.library === 'ours' && !x.experiment);
+    const ours = r.s2.find((x) => x.library === 'ours' && !x.experiment && !x.variant);
+    const variant = r.s2.find((x) => x.variant);
+    if (variant) {
+      out.push(`\nVariant "${variant.variant ?? ''}" (${r.variant?.path ?? ''}): ${variantComparison('app CPU ms/login', ours, variant, (x) => x.cpuMsPerLogin)}; ${variantComparison('logins/s', ours, variant, (x) => x.loginsPerSec)}.`);
+    }
     if (ours && leanest) {
       out.push(
         `\nGoal ours ≤ leanest peer (${LIBRARY_LABELS[leanest.library]}) in CPU per login: **${ours.cpuMsPerLogin <= leanest.cpuMsPerLogin ? 'met' : 'not met'}** (${fmt(ours.cpuMsPerLogin, 2)} vs ${fmt(leanest.cpuMsPerLogin, 2)} ms). Logins/s is bounded by the 2 cores the load generator, the provider and the app share; CPU per login in the app process is the figure that compares the libraries.`,
@@ -195,7 +220,7 @@ export function report(r: Results): string {
       table(
         ['Connection', 'notifications/s', 'p99 (ms)', 'app CPU ms / notification', 'all runs (notifications/s)', 'runs used'],
         r.s6.rows.map((row) => [
-          row.connection,
+          row.variant ? `${row.connection} (variant: ${row.variant})` : row.connection,
           fmt(row.perSecond),
           fmt(row.p99, 1),
           fmt(row.cpuMsPer, 2),
@@ -204,6 +229,10 @@ export function report(r: Results): string {
         ]),
       ),
     );
+    for (const variant of r.s6.rows.filter((x) => x.variant)) {
+      const ours = r.s6.rows.find((x) => x.connection === variant.connection && !x.variant);
+      out.push(`\nVariant "${variant.variant ?? ''}", ${variant.connection}: ${variantComparison('notifications/s', ours, variant, (x) => x.perSecond)}; ${variantComparison('app CPU ms/notification', ours, variant, (x) => x.cpuMsPer)}.`);
+    }
     out.push(
       '\nEach notification is a status change (`status=VALIDATED`, `sub` rotating over 1,000 accounts) with a client certificate (ECDSA P-256) from the CA the app was configured with; all were answered `mode:accept`. "New TLS handshake each" is a full handshake per notification (no session resumption), as a sender without keep-alive would cause.',
     );

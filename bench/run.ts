@@ -10,6 +10,9 @@
  *   BENCH_PROFILE=1      also profile scenario 2's apps with --cpu-prof (bench/results/profiles/)
  *   BENCH_EXPERIMENTS=1  scenario 2 also runs ours and openid-client/passport with provider requests
  *                        made through node:http instead of the built-in fetch (bench/node-http-fetch.ts)
+ *   BENCH_VARIANT=<another checkout's dist/index.js> [BENCH_VARIANT_LABEL=…]
+ *                        scenarios 1, 2 and 6 also run ours built from that file, interleaved with
+ *                        ours in the same runs, and report ours / variant (peers skipped)
  *   UPDATE_DOCS=1        also write the generated part of docs/benchmarks.md (a full plain run only)
  *
  * Prints the generated markdown. A full plain run writes bench/results/latest.json; other runs
@@ -19,7 +22,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Child } from './child.js';
 import { agent } from './driver.js';
-import { ALL_SCENARIOS, EXPERIMENTS, ONLY, PROFILE, QUICK, S, UPDATE_DOCS, fmt, log, machine, resultsDir, versions } from './harness.js';
+import { ALL_SCENARIOS, EXPERIMENTS, ONLY, PROFILE, QUICK, S, UPDATE_DOCS, VARIANT, fmt, log, machine, resultsDir, versions } from './harness.js';
 import { report, writeDocs, type Results } from './report.js';
 import { scenario1 } from './scenarios/1-protected-page.js';
 import { profileLogins, scenario2 } from './scenarios/2-whole-logins.js';
@@ -31,7 +34,7 @@ import { scenario7 } from './scenarios/7-several-instances-redis.js';
 
 async function main(): Promise<void> {
   const began = performance.now();
-  const results: Results = { machine: machine(), versions: versions(), quick: QUICK, settings: S, notes: [] };
+  const results: Results = { machine: machine(), versions: versions(), quick: QUICK, settings: S, ...(VARIANT ? { variant: VARIANT } : {}), notes: [] };
   log(`# npm run bench${QUICK ? ' (BENCH_QUICK)' : ''}: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}`);
   const children: Child[] = [];
   try {
@@ -74,9 +77,9 @@ async function main(): Promise<void> {
   const generated = report(results);
   mkdirSync(resultsDir, { recursive: true });
   const full = ALL_SCENARIOS.every((n) => ONLY.has(n));
-  // Only a whole, full-length run without experiments is the record (latest.json, and the docs).
-  const record = full && !QUICK && !EXPERIMENTS;
-  const file = record ? 'latest.json' : EXPERIMENTS && !QUICK ? 'experiments.json' : 'partial.json';
+  // Only a whole, full-length run without experiments or a variant is the record (latest.json, and the docs).
+  const record = full && !QUICK && !EXPERIMENTS && !VARIANT;
+  const file = record ? 'latest.json' : EXPERIMENTS && !QUICK && !VARIANT ? 'experiments.json' : 'partial.json';
   writeFileSync(join(resultsDir, file), `${JSON.stringify(results, null, 2)}\n`);
   // The published figures change only when asked: a run on a busy machine, or one made to check a
   // change, must not replace them as a side effect.

@@ -10,6 +10,7 @@ import { Jar, expectProtectedPage, get, login, request } from '../driver.js';
 import {
   Background,
   S,
+  VARIANT,
   alternate,
   appStats,
   cannon,
@@ -22,6 +23,7 @@ import {
   pairedRatio,
   startApp,
   usable,
+  variantLabel,
   waitForQuiet,
   type OidcLibrary,
   type Ready,
@@ -30,6 +32,8 @@ import {
 /** One row of scenario 1's table, as recorded in bench/results/*.json. */
 export interface S1Row {
   library: Library;
+  /** BENCH_VARIANT: this row is ours built from the variant (its label). */
+  variant?: string;
   loginVia: string;
   runs: { run: number; rps: number; p99: number; bad: number; backgroundCores: number; cpuUsPerRequest: number; sessionBytes: number }[];
   rps: number;
@@ -53,7 +57,9 @@ async function loginThroughRealProvider(simulator: Child, app: Ready, library: O
 
 export async function scenario1(provider: Ready, simulator: Child | undefined, simulatorReady: Ready | undefined, notes: string[]): Promise<S1Row[]> {
   log('\n## 1. Protected page with a logged-in session');
-  const rows = new Map<Library, S1Row>(LIBRARIES.map((l) => [l, { library: l, loginVia: '', runs: [], rps: NaN, p99: NaN, ratio: NaN, cpuUsPerRequest: NaN, cpuRatio: NaN }]));
+  const empty = (library: Library): S1Row => ({ library, loginVia: '', runs: [], rps: NaN, p99: NaN, ratio: NaN, cpuUsPerRequest: NaN, cpuRatio: NaN });
+  // With BENCH_VARIANT: the baseline, ours and ours built from the variant (no peers).
+  const rows: S1Row[] = VARIANT ? [empty('baseline'), empty('ours'), { ...empty('ours'), variant: VARIANT.label }] : LIBRARIES.map(empty);
   // The baseline's session holds the very user object ours stores after a real login, so the
   // comparison is of the code on the request path, not of what is in the session.
   let oursUser: unknown;
@@ -70,8 +76,9 @@ export async function scenario1(provider: Ready, simulator: Child | undefined, s
     }
   }
   for (let run = 0; run < S.runs; run += 1) {
-    for (const library of alternate(LIBRARIES, run)) {
-      const row = rows.get(library) as S1Row;
+    for (const row of alternate(rows, run)) {
+      const library = row.library;
+      const label = row.variant ? variantLabel() : LIBRARY_LABELS[library];
       let app: Child | undefined;
       try {
         let jar: Jar;
@@ -88,7 +95,7 @@ export async function scenario1(provider: Ready, simulator: Child | undefined, s
           let via = 'mojeID simulator (oidc-provider)';
           try {
             if (!simulator || !simulatorReady?.issuer) throw new Error('simulator not running');
-            const spec: AppSpec = { library, issuer: simulatorReady.issuer, endpoints: await discoveredEndpoints(simulatorReady.issuer) };
+            const spec: AppSpec = { library, issuer: simulatorReady.issuer, endpoints: await discoveredEndpoints(simulatorReady.issuer), ...(row.variant ? { variant: true } : {}) };
             app = startApp(spec);
             const ready = await app.ready();
             origin = ready.origin;
@@ -96,10 +103,10 @@ export async function scenario1(provider: Ready, simulator: Child | undefined, s
           } catch (error) {
             // Fall back to the minimal provider, and say so.
             const reason = error instanceof Error ? error.message : String(error);
-            if (run === 0) notes.push(`Scenario 1, ${LIBRARY_LABELS[library]}: the login through the simulator failed (${reason.slice(0, 200)}); the session came from the minimal provider instead.`);
+            if (run === 0) notes.push(`Scenario 1, ${label}: the login through the simulator failed (${reason.slice(0, 200)}); the session came from the minimal provider instead.`);
             await app?.stop();
             via = 'minimal provider (simulator login failed)';
-            app = startApp({ library, issuer: provider.issuer ?? '', endpoints: endpointsFor(provider.issuer ?? '') });
+            app = startApp({ library, issuer: provider.issuer ?? '', endpoints: endpointsFor(provider.issuer ?? ''), ...(row.variant ? { variant: true } : {}) });
             origin = (await app.ready()).origin;
             jar = await login(origin, LOGIN_PATHS[library].start);
           }
@@ -119,17 +126,17 @@ export async function scenario1(provider: Ready, simulator: Child | undefined, s
         // The store holds this one logged-in session: what every request reads, parses and hashes.
         const sessionBytes = appAfter.storeSessions === 1 ? appAfter.storeBytes : NaN;
         row.runs.push({ run, rps: result.requests.average, p99: result.latency.p99, bad, backgroundCores, cpuUsPerRequest, sessionBytes });
-        log(`  run ${run + 1} ${LIBRARY_LABELS[library].padEnd(40)} ${fmt(result.requests.average).padStart(7)} req/s  p99 ${fmt(result.latency.p99, 1)} ms  ${fmt(cpuUsPerRequest)} µs CPU/request  (other processes: ${fmt(backgroundCores, 2)} cores)${bad ? `  (${bad} not 2xx!)` : ''}`);
+        log(`  run ${run + 1} ${label.padEnd(40)} ${fmt(result.requests.average).padStart(7)} req/s  p99 ${fmt(result.latency.p99, 1)} ms  ${fmt(cpuUsPerRequest)} µs CPU/request  (other processes: ${fmt(backgroundCores, 2)} cores)${bad ? `  (${bad} not 2xx!)` : ''}`);
       } catch (error) {
-        notes.push(`Scenario 1, ${LIBRARY_LABELS[library]}, run ${run + 1}: ${error instanceof Error ? error.message : String(error)}`);
-        log(`  run ${run + 1} ${LIBRARY_LABELS[library]}: FAILED ${error instanceof Error ? error.message : String(error)}`);
+        notes.push(`Scenario 1, ${label}, run ${run + 1}: ${error instanceof Error ? error.message : String(error)}`);
+        log(`  run ${run + 1} ${label}: FAILED ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         await app?.stop();
       }
     }
   }
-  const baseRuns = (rows.get('baseline') as S1Row).runs;
-  for (const row of rows.values()) {
+  const baseRuns = rows.find((r) => r.library === 'baseline')?.runs ?? [];
+  for (const row of rows) {
     const { runs } = usable(row.runs);
     row.rps = median(runs.map((r) => r.rps));
     row.p99 = median(runs.map((r) => r.p99));
@@ -137,5 +144,5 @@ export async function scenario1(provider: Ready, simulator: Child | undefined, s
     row.ratio = pairedRatio(row.runs, baseRuns, (r) => r.rps);
     row.cpuRatio = pairedRatio(row.runs, baseRuns, (r) => r.cpuUsPerRequest);
   }
-  return [...rows.values()];
+  return rows;
 }

@@ -13,6 +13,7 @@ import {
   Background,
   EXPERIMENTS,
   S,
+  VARIANT,
   alternate,
   appStats,
   cpuMs,
@@ -24,6 +25,7 @@ import {
   resultsDir,
   startApp,
   usable,
+  variantLabel,
   waitForQuiet,
   type OidcLibrary,
   type Ready,
@@ -35,6 +37,8 @@ export interface S2Row {
   library: OidcLibrary;
   label: string;
   experiment?: 'node-http-fetch';
+  /** BENCH_VARIANT: this row is ours built from the variant (its label). */
+  variant?: string;
   runs: { run: number; loginsPerSec: number; cpuMsPerLogin: number; providerCpuMsPerLogin: number; errors: number; firstError?: string; backgroundCores: number }[];
   loginsPerSec: number;
   cpuMsPerLogin: number;
@@ -42,8 +46,8 @@ export interface S2Row {
   verifiesSignature: boolean;
 }
 
-async function measureLogins(providerChild: Child, provider: Ready, library: OidcLibrary, durationMs: number, execArgv: string[] = [], experiment?: 'node-http-fetch') {
-  const app = startApp({ library, issuer: provider.issuer ?? '', endpoints: endpointsFor(provider.issuer ?? ''), ...(experiment ? { experiment } : {}) }, execArgv);
+async function measureLogins(providerChild: Child, provider: Ready, library: OidcLibrary, durationMs: number, execArgv: string[] = [], experiment?: 'node-http-fetch', variant = false) {
+  const app = startApp({ library, issuer: provider.issuer ?? '', endpoints: endpointsFor(provider.issuer ?? ''), ...(experiment ? { experiment } : {}), ...(variant ? { variant } : {}) }, execArgv);
   try {
     const { origin } = await app.ready();
     const warm = await loginLoop(origin, LOGIN_PATHS[library].start, { concurrency: 4, count: S.s2Warmup });
@@ -71,8 +75,10 @@ async function measureLogins(providerChild: Child, provider: Ready, library: Oid
 
 export async function scenario2(providerChild: Child, provider: Ready, notes: string[]): Promise<S2Row[]> {
   log('\n## 2. Whole logins (start -> authorization -> callback -> protected page)');
-  const rows: S2Row[] = OIDC_LIBRARIES.map((l) => ({ library: l, label: LIBRARY_LABELS[l], runs: [], loginsPerSec: NaN, cpuMsPerLogin: NaN, providerCpuMsPerLogin: NaN, verifiesSignature: l === 'ours' }));
-  if (EXPERIMENTS) {
+  const newRow = (l: OidcLibrary): S2Row => ({ library: l, label: LIBRARY_LABELS[l], runs: [], loginsPerSec: NaN, cpuMsPerLogin: NaN, providerCpuMsPerLogin: NaN, verifiesSignature: l === 'ours' });
+  // With BENCH_VARIANT: ours and ours built from the variant (no peers).
+  const rows: S2Row[] = VARIANT ? [newRow('ours'), { ...newRow('ours'), label: variantLabel(), variant: VARIANT.label }] : OIDC_LIBRARIES.map(newRow);
+  if (EXPERIMENTS && !VARIANT) {
     // Ours makes its provider requests with node:http itself (src/http-transport.ts); the
     // experiment shows what the same change would save openid-client's own strategy.
     for (const library of ['openid-client'] as const) {
@@ -83,13 +89,13 @@ export async function scenario2(providerChild: Child, provider: Ready, notes: st
     for (const row of alternate(rows, run)) {
       const library = row.library;
       try {
-        const r = { run, ...(await measureLogins(providerChild, provider, library, S.s2DurationMs, [], row.experiment)) };
+        const r = { run, ...(await measureLogins(providerChild, provider, library, S.s2DurationMs, [], row.experiment, row.variant !== undefined)) };
         row.runs.push(r);
         log(`  run ${run + 1} ${row.label.padEnd(40)} ${fmt(r.loginsPerSec).padStart(5)} logins/s  ${fmt(r.cpuMsPerLogin, 2)} ms CPU/login (app)  ${fmt(r.providerCpuMsPerLogin, 2)} ms (provider)  (other processes: ${fmt(r.backgroundCores, 2)} cores)${r.errors ? `  ${r.errors} errors: ${r.firstError}` : ''}`);
-        if (r.errors) notes.push(`Scenario 2, ${LIBRARY_LABELS[library]}, run ${run + 1}: ${r.errors} failed logins (${r.firstError})`);
+        if (r.errors) notes.push(`Scenario 2, ${row.label}, run ${run + 1}: ${r.errors} failed logins (${r.firstError})`);
       } catch (error) {
-        notes.push(`Scenario 2, ${LIBRARY_LABELS[library]}, run ${run + 1}: ${error instanceof Error ? error.message : String(error)}`);
-        log(`  run ${run + 1} ${LIBRARY_LABELS[library]}: FAILED ${error instanceof Error ? error.message : String(error)}`);
+        notes.push(`Scenario 2, ${row.label}, run ${run + 1}: ${error instanceof Error ? error.message : String(error)}`);
+        log(`  run ${run + 1} ${row.label}: FAILED ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }

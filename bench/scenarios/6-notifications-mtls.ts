@@ -6,13 +6,15 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestCertificateAuthority } from 'mojeid-simulator';
-import { Background, S, alternate, appStats, cpuMs, fmt, log, median, resultsDir, startApp, usable, waitForQuiet, type Ready } from '../harness.js';
+import { Background, S, VARIANT, alternate, appStats, cpuMs, fmt, log, median, resultsDir, startApp, usable, waitForQuiet, type Ready } from '../harness.js';
 import { notifyLoop } from '../notify.js';
 import { summariseProfile, type ProfileSummary } from '../profile.js';
 
 /** One row of scenario 6's table, as recorded in bench/results/*.json. */
 export interface S6Row {
   connection: 'keep-alive' | 'new TLS handshake each';
+  /** BENCH_VARIANT: this row is ours built from the variant (its label). */
+  variant?: string;
   runs: { run: number; perSecond: number; p99: number; cpuMsPer: number; other: number; backgroundCores: number; firstOther?: string }[];
   perSecond: number;
   p99: number;
@@ -44,10 +46,15 @@ export async function profileNotify(provider: Ready): Promise<ProfileSummary | u
 export async function scenario6(provider: Ready, notes: string[]): Promise<{ status: string; rows?: S6Row[] }> {
   log('\n## 6. Notification endpoint over mutual TLS (POST /auth/mojeid/notify)');
   const { ca, server, client } = notifyCertificates();
-  const rows: S6Row[] = (['keep-alive', 'new TLS handshake each'] as const).map((connection) => ({ connection, runs: [], perSecond: NaN, p99: NaN, cpuMsPer: NaN }));
+  const rows: S6Row[] = (['keep-alive', 'new TLS handshake each'] as const).flatMap((connection) => [
+    { connection, runs: [], perSecond: NaN, p99: NaN, cpuMsPer: NaN },
+    // With BENCH_VARIANT: the same endpoint of ours built from the variant, right after ours.
+    ...(VARIANT ? [{ connection, variant: VARIANT.label, runs: [], perSecond: NaN, p99: NaN, cpuMsPer: NaN }] : []),
+  ]);
   for (let run = 0; run < S.s6Runs; run += 1) {
     for (const row of alternate(rows, run)) {
-      const app = startApp({ library: 'ours', issuer: provider.issuer ?? '', tls: { certPem: server.certPem, keyPem: server.keyPem, clientCaPem: ca.certPem } });
+      const app = startApp({ library: 'ours', issuer: provider.issuer ?? '', tls: { certPem: server.certPem, keyPem: server.keyPem, clientCaPem: ca.certPem }, ...(row.variant ? { variant: true } : {}) });
+      const name = `${row.connection}${row.variant ? ` (variant: ${row.variant})` : ''}`;
       try {
         const { origin } = await app.ready();
         const url = `${origin}/auth/mojeid/notify`;
@@ -71,11 +78,11 @@ export async function scenario6(provider: Ready, notes: string[]): Promise<{ sta
           ...(r.firstOther ? { firstOther: r.firstOther } : {}),
         };
         row.runs.push(entry);
-        if (r.other) notes.push(`Scenario 6 (${row.connection}), run ${run + 1}: ${r.other} notifications not accepted (${r.firstOther})`);
-        log(`  run ${run + 1} ${row.connection.padEnd(24)} ${fmt(entry.perSecond).padStart(6)} notifications/s  p99 ${fmt(entry.p99, 1)} ms  ${fmt(entry.cpuMsPer, 2)} ms app CPU each  (other processes: ${fmt(entry.backgroundCores, 2)} cores)`);
+        if (r.other) notes.push(`Scenario 6 (${name}), run ${run + 1}: ${r.other} notifications not accepted (${r.firstOther})`);
+        log(`  run ${run + 1} ${name.padEnd(24)} ${fmt(entry.perSecond).padStart(6)} notifications/s  p99 ${fmt(entry.p99, 1)} ms  ${fmt(entry.cpuMsPer, 2)} ms app CPU each  (other processes: ${fmt(entry.backgroundCores, 2)} cores)`);
       } catch (error) {
-        notes.push(`Scenario 6 (${row.connection}), run ${run + 1}: ${error instanceof Error ? error.message : String(error)}`);
-        log(`  run ${run + 1} ${row.connection}: FAILED ${error instanceof Error ? error.message : String(error)}`);
+        notes.push(`Scenario 6 (${name}), run ${run + 1}: ${error instanceof Error ? error.message : String(error)}`);
+        log(`  run ${run + 1} ${name}: FAILED ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         await app.stop();
       }

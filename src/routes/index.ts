@@ -143,30 +143,27 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
   const inner = Router();
   inner.use(pageSecurityHeaders());
   for (const part of Object.values(parts)) inner.use(part);
-  const mounted = Router();
-  mounted.use(config.mountPath || '/', inner);
-  // `app.use(mojeid())` puts this in front of every request of the app. Express would walk the
-  // router for each of them only to find that the mount path does not match (measured: 3-5 % of a
-  // protected page's CPU, docs/benchmarks.md scenario 1), so requests elsewhere skip it. Same
-  // matching as Express's: case-insensitive, and the path ends at `/`, `?` or the end.
-  const prefix = (config.mountPath || '/').toLowerCase();
+  // A plain Router: a front middleware every request of the app passes (the per-request context,
+  // the store watch), then the library's routes under the mount path. A function in front that
+  // skipped the router for other paths, with this Router swapped in as its prototype, was measured
+  // against this form in the same benchmark runs: no difference in a protected page's CPU beyond
+  // the run-to-run noise (docs/benchmarks.md, "Optimisations: kept or reverted"), so the plain
+  // Router stays.
   const routerInfo: RouterInfo = { paths: ctx.paths, clockTolerance: config.clockTolerance };
   let storeWatched = false;
-  const router = function mojeidRouter(req: Request, res: Response, next: NextFunction): void {
+  const router = Router();
+  router.use((req: Request, _res: Response, next: NextFunction) => {
     attachRouterInfo(req, routerInfo);
     dropExpiredPrefill(req);
     if (!storeWatched) {
       storeWatched = true;
       watchSessionStore((req as unknown as { sessionStore?: unknown }).sessionStore);
     }
-    if (prefix !== '/' && !isUnderPath(req.url, prefix)) {
-      next();
-      return;
-    }
-    mounted(req, res, next);
-  } as unknown as Router & { strategy?: MojeIdStrategy; config?: MojeIdConfig; parts?: typeof parts; loginButton?: MojeIdRouter['loginButton']; errorHandler?: MojeIdRouter['errorHandler'] };
-  // Still a Router for callers that treat it as one (`router.use(...)`, `router.stack`).
-  Object.setPrototypeOf(router, mounted);
+    next();
+  });
+  router.use(config.mountPath || '/', inner);
+  // `errorHandler()` answers only errors of the library's own paths, matched as Express does.
+  const prefix = (config.mountPath || '/').toLowerCase();
   Object.defineProperties(router, {
     strategy: { value: strategy, enumerable: true },
     config: { value: config, enumerable: true },

@@ -1,6 +1,7 @@
 /**
- * Path matching for `mojeid()`'s front door: whether a request's URL is at or below the mount
- * path, as Express would route it, so that requests elsewhere skip the router.
+ * Path matching for `mojeid()`'s error handler: whether a request's URL is at or below the mount
+ * path, as Express would route it (case-insensitive, the path ending at `/`, `?` or the end), so
+ * that errors of the app's other pages go on to the app's own handler.
  */
 
 /** Whether `url` (path and query) is `prefix` or below it; `prefix` is lower-case, without a trailing `/`. */
