@@ -44,7 +44,11 @@ export interface RequireLoginOptions {
   loginMethod?: LoginMethod | string;
   /** Demand that the user authenticated at mojeID at most this many seconds ago (`auth_time`). */
   maxAge?: number;
-  /** Where wiring mistakes found here are logged. Default: `console.warn`. */
+  /**
+   * Where wiring mistakes found here are logged when no `mojeid()` router is in front of the
+   * route. Behind one, its error answer is used: its logger, `onError`, `renderError` and
+   * `localeOf`, like every other page of the library. Default: `console.warn`.
+   */
   logger?: MojeIdLogger;
 }
 
@@ -103,6 +107,10 @@ export function requireMojeIdLogin(options: RequireLoginOptions = {}): RequestHa
       problem = lostLoginProblem(req, LOST_LOGIN_WINDOW_MS);
     } catch (error) {
       problem = toMojeIdError(error, 'page');
+    }
+    if (problem && info) {
+      info.sendError(req, res, problem);
+      return;
     }
     if (problem) {
       logger.warn(`${problem.code}: ${problem.message}`, { status: problem.status, path: req.path });

@@ -149,7 +149,11 @@ export function mojeid(options: MojeIdRouterOptions = {}): MojeIdRouter {
   // against this form in the same benchmark runs: no difference in a protected page's CPU beyond
   // the run-to-run noise (docs/benchmarks.md, "Optimisations: kept or reverted"), so the plain
   // Router stays.
-  const routerInfo: RouterInfo = { paths: ctx.paths, clockTolerance: config.clockTolerance };
+  const routerInfo: RouterInfo = {
+    paths: ctx.paths,
+    clockTolerance: config.clockTolerance,
+    sendError: (req, res, error) => sendError(ctx, req, res, error, 'page'),
+  };
   let storeWatched = false;
   const router = Router();
   router.use((req: Request, _res: Response, next: NextFunction) => {

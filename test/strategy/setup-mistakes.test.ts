@@ -324,6 +324,18 @@ describe('Passport wiring mistakes are named', () => {
     expect(JSON.parse(api.body)).toEqual({ error: 'passport_misconfigured' });
   });
 
+  it("the guard's error page is the router's: it reaches onError and follows the app's localeOf", async () => {
+    const app = await startWiredApp({ passportSession: false, options: { localeOf: () => 'en' } });
+    const browser = new TestBrowser();
+    const protectedPage = await browser.get(`${app.origin}/private/page`);
+    const done = await browser.get(await throughLoginPage(browser, app, protectedPage.location as string));
+    expect(app.errors).toEqual([]);
+    const back = await browser.get(done.location as string, { 'accept-language': 'cs' });
+    expect(back.status).toBe(500);
+    expect(back.body).toContain('<html lang="en"');
+    expect(app.errors.map((e) => e.code)).toEqual(['passport_misconfigured']);
+  });
+
   it('names a deserializeUser that finds nobody, instead of sending the browser back to mojeID', async () => {
     const app = await startWiredApp({ deserializeUser: 'nobody' });
     const browser = new TestBrowser();
