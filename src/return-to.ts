@@ -4,7 +4,16 @@
  */
 import { isSafeRelativePath } from './url-checks.js';
 
-/** `returnTo` only as a same-origin path; anything else (`//evil`, `/\evil`, `https:…`) becomes `/`. */
+// Any origin will do: only the path, query and fragment of a resolved same-origin path are kept.
+const BASE = new URL('http://return-to.invalid/');
+
+/**
+ * `returnTo` only as a same-origin path; anything else (`//evil`, `/\evil`, `https:…`) becomes `/`.
+ * The path is returned as a browser resolves it (`/a/../b` is `/b`, a trailing space is dropped,
+ * a space inside is `%20`), so the redirect after the login goes exactly where the check looked.
+ */
 export function safeReturnTo(returnTo: unknown): string {
-  return typeof returnTo === 'string' && returnTo.length <= 2048 && isSafeRelativePath(returnTo) ? returnTo : '/';
+  if (typeof returnTo !== 'string' || returnTo.length > 2048 || !isSafeRelativePath(returnTo)) return '/';
+  const url = new URL(returnTo, BASE);
+  return `${url.pathname}${url.search}${url.hash}`;
 }

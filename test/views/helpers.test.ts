@@ -138,4 +138,12 @@ describe('the small HTML helpers apps may share', () => {
     expect(safeReturnTo('/orders?x=1')).toBe('/orders?x=1');
     for (const unsafe of ['//evil.example', '/\\evil.example', 'https://evil.example/', 42, undefined]) expect(safeReturnTo(unsafe)).toBe('/');
   });
+
+  it('returns a return path as a browser resolves it, so the redirect goes where the check looked', () => {
+    // Found by the login-start fuzz test: "/ " was kept, sent as /%20, where a browser asking for it lands on /.
+    expect(safeReturnTo('/ ')).toBe('/');
+    expect(safeReturnTo('/a b?c=d e#f')).toBe('/a%20b?c=d%20e#f');
+    expect(safeReturnTo('/a/../b')).toBe('/b');
+    expect(safeReturnTo('/a/%2F/b')).toBe('/a/%2F/b');
+  });
 });
