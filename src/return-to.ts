@@ -14,6 +14,9 @@ const BASE = new URL('http://return-to.invalid/');
  */
 export function safeReturnTo(returnTo: unknown): string {
   if (typeof returnTo !== 'string' || returnTo.length > 2048 || !isSafeRelativePath(returnTo)) return '/';
-  const url = new URL(returnTo, BASE);
-  return `${url.pathname}${url.search}${url.hash}`;
+  // The href after the origin, not pathname + search + hash: those drop an empty `?` or `#`.
+  const resolved = new URL(returnTo, BASE).href.slice(BASE.origin.length);
+  // Checked again: `/.//evil.example` resolves to `//evil.example`, which a browser would read as
+  // another host.
+  return isSafeRelativePath(resolved) ? resolved : '/';
 }

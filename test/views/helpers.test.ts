@@ -145,5 +145,8 @@ describe('the small HTML helpers apps may share', () => {
     expect(safeReturnTo('/a b?c=d e#f')).toBe('/a%20b?c=d%20e#f');
     expect(safeReturnTo('/a/../b')).toBe('/b');
     expect(safeReturnTo('/a/%2F/b')).toBe('/a/%2F/b');
+    expect(safeReturnTo('/ ?')).toBe('/%20?');
+    // Resolving must not turn a same-origin path into another host's.
+    for (const sneaky of ['/.//evil.example', '/a/..//evil.example', '/./\\evil.example']) expect(safeReturnTo(sneaky)).toBe('/');
   });
 });
