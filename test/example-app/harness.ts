@@ -4,12 +4,11 @@
  * redirect hop (so tests can assert app -> simulator -> app).
  */
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loginThroughSimulator } from 'mojeid-simulator';
 import { createExampleApp, type ExampleApp } from '../../example-app/src/app.js';
+import { listenOnLoopback } from '../helpers/loopback-server.js';
 import { loadConfig } from '../../example-app/src/config.js';
 
 export interface Hop {
@@ -81,21 +80,15 @@ export async function startExample(
 ): Promise<RunningExample> {
   const dir = databaseFile ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), 'example-app-'));
   const file = databaseFile ?? path.join(dir as string, 'data', 'app.sqlite');
-  const server = http.createServer();
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const loopback = await listenOnLoopback();
+  const { server, origin } = loopback;
   let example: ExampleApp;
   const logLines: string[] = [];
   try {
     const config = loadConfig({ PORT: '0', [options.baseUrlVariable ?? 'BASE_URL']: origin, DATABASE_FILE: file, SIMULATOR_PORT: '0', SESSION_SECRET: TEST_SESSION_SECRET, ...env });
     example = await createExampleApp({ config, logger: { warn: (message) => void logLines.push(message) } });
   } catch (error) {
-    server.close();
+    await loopback.close();
     throw error;
   }
   server.on('request', example.app);
@@ -106,8 +99,7 @@ export async function startExample(
     databaseFile: file,
     url: (pathname) => new URL(pathname, origin).href,
     async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await loopback.close();
       await example.close();
       if (dir) await fs.rm(dir, { recursive: true, force: true });
     },
